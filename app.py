@@ -1,0 +1,95 @@
+"""The Dash app: `create_app()` builds it, `server` is the WSGI entry (`gunicorn app:server`).
+
+`python app.py` serves on http://127.0.0.1:8050 (LOSSVIZ_HOST / LOSSVIZ_PORT change it), never in
+debug mode unless LOSSVIZ_DEBUG=1. Every page, script, style and font is served by the app
+itself: nothing is fetched from the internet, so an offline lecture hall works.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import dash
+from dash import Dash, dcc, html
+
+from jax_config import configure_jax
+from serving.cache import init_cache
+from serving.config import ServerConfig
+
+HERE = Path(__file__).resolve().parent
+log = logging.getLogger("lossviz")
+
+
+def _report_callback_error(error: Exception) -> None:
+    """Last line of defence: log the error, tell the user plainly, keep the page as it was."""
+    log.exception("callback failed", exc_info=error)
+    dash.set_props(
+        "global-error",
+        {
+            "children": "Something went wrong with that change; the page kept its last good "
+            "state. Try another value, or reset.",
+            "hidden": False,
+        },
+    )
+
+
+def _navigation() -> html.Nav:
+    links = [
+        dcc.Link(page["name"], href=page["relative_path"], className="nav-link")
+        for page in dash.page_registry.values()
+        if page.get("nav", True)
+    ]
+    return html.Nav(
+        [
+            dcc.Link("Loss Landscape Lab", href="/", className="brand"),
+            html.Div(links, className="nav-links"),
+            html.Div(id="nav-tools", className="nav-tools"),
+        ],
+        className="top-nav",
+    )
+
+
+def create_app(config: ServerConfig | None = None) -> Dash:
+    """Build the Dash app with its pages, cache and health endpoint."""
+    config = config or ServerConfig.from_env()
+    configure_jax()
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(HERE / "pages"),
+        assets_folder=str(HERE / "assets"),
+        serve_locally=True,
+        title="Loss Landscape Lab",
+        update_title=None,
+        suppress_callback_exceptions=True,
+        health_endpoint="healthz",
+        on_error=_report_callback_error,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    init_cache(app.server, config)
+    app.layout = html.Div(
+        [
+            _navigation(),
+            html.Div(id="global-error", className="global-error", hidden=True),
+            html.Main(dash.page_container, className="page"),
+        ],
+        id="app-shell",
+    )
+    return app
+
+
+app = create_app()
+server = app.server
+
+
+def main() -> None:
+    config = ServerConfig.from_env()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    url = f"http://{config.host}:{config.port}/"
+    print(f"Loss Landscape Lab is running at {url}  (Ctrl+C stops it)", flush=True)
+    app.run(host=config.host, port=config.port, debug=config.debug)
+
+
+if __name__ == "__main__":
+    main()

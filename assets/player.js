@@ -1,0 +1,186 @@
+/*
+ * Client-side playback shared by every page: the server computes a whole run once, the browser
+ * plays it. Play, pause, step, scrub and reset never send a request.
+ *
+ * A page registers a player with a frame count and a render(frame) function:
+ *     LossViz.player("lab").load({frames: 501, render: (k) => ..., labels: (k) => "step 12"});
+ * and marks its controls in the layout with data attributes:
+ *     <button data-player="lab" data-action="play|step|back|reset|end">
+ *     <input type="range" data-player="lab" data-role="scrub">
+ *     <select data-player="lab" data-role="speed">   (frames per animation tick, e.g. 0.5, 1, 5)
+ *     <span data-player="lab" data-role="counter">
+ * Keyboard shortcuts and presentation mode drive `LossViz.activePlayer()`.
+ */
+(function () {
+  "use strict";
+  const LossViz = (window.LossViz = window.LossViz || {});
+  const players = new Map();
+  let active = null;
+
+  class Player {
+    constructor(name) {
+      this.name = name;
+      this.frames = 0;
+      this.frame = 0;
+      this.position = 0; // fractional frame position while playing
+      this.speed = 1;
+      this.playing = false;
+      this.render = null;
+      this.label = (k) => String(k);
+      this._raf = null;
+      this._lastTick = 0;
+    }
+
+    load({ frames, render, label, keepFrame = false, autoplay = false }) {
+      this.pause();
+      this.frames = Math.max(1, frames | 0);
+      this.render = render;
+      if (label) this.label = label;
+      const frame = keepFrame ? Math.min(this.frame, this.frames - 1) : 0;
+      active = this;
+      this.seek(frame);
+      if (autoplay) this.play();
+    }
+
+    seek(frame) {
+      if (!this.render) return;
+      const clamped = Math.max(0, Math.min(this.frames - 1, Math.round(frame)));
+      this.frame = clamped;
+      this.position = clamped;
+      this.render(clamped);
+      this._syncControls();
+    }
+
+    play() {
+      if (!this.render || this.playing) return;
+      if (this.frame >= this.frames - 1) this.seek(0);
+      this.playing = true;
+      active = this;
+      this._lastTick = 0;
+      const tick = (now) => {
+        if (!this.playing) return;
+        // Advance by `speed` frames per 60 Hz tick, independent of the display's refresh rate.
+        const elapsed = this._lastTick ? Math.min(now - this._lastTick, 100) : 1000 / 60;
+        this._lastTick = now;
+        this.position = Math.min(this.frames - 1, this.position + this.speed * (elapsed * 60 / 1000));
+        const next = Math.floor(this.position);
+        if (next !== this.frame) {
+          this.frame = next;
+          this.render(next);
+          this._syncControls();
+        }
+        if (this.frame >= this.frames - 1) {
+          this.pause();
+          return;
+        }
+        this._raf = window.requestAnimationFrame(tick);
+      };
+      this._raf = window.requestAnimationFrame(tick);
+      this._syncControls();
+    }
+
+    pause() {
+      this.playing = false;
+      if (this._raf) window.cancelAnimationFrame(this._raf);
+      this._raf = null;
+      this._syncControls();
+    }
+
+    toggle() {
+      if (this.playing) this.pause();
+      else this.play();
+    }
+
+    step(delta = 1) {
+      this.pause();
+      this.seek(this.frame + delta);
+    }
+
+    reset() {
+      this.pause();
+      this.seek(0);
+    }
+
+    end() {
+      this.pause();
+      this.seek(this.frames - 1);
+    }
+
+    setSpeed(speed) {
+      const value = Number(speed);
+      if (Number.isFinite(value) && value > 0) this.speed = value;
+    }
+
+    _controls(role) {
+      return document.querySelectorAll(`[data-player="${this.name}"][data-role="${role}"]`);
+    }
+
+    _syncControls() {
+      for (const el of this._controls("counter")) el.textContent = this.label(this.frame);
+      for (const el of this._controls("scrub")) {
+        el.max = String(this.frames - 1);
+        if (document.activeElement !== el) el.value = String(this.frame);
+      }
+      for (const el of document.querySelectorAll(`[data-player="${this.name}"][data-action="play"]`)) {
+        el.textContent = this.playing ? "❚❚ Pause" : "▶ Play";
+        el.setAttribute("aria-pressed", this.playing ? "true" : "false");
+      }
+    }
+  }
+
+  LossViz.player = function (name) {
+    if (!players.has(name)) players.set(name, new Player(name));
+    return players.get(name);
+  };
+
+  LossViz.activePlayer = function () {
+    // The active player is the last one used whose page is still on screen.
+    if (active && document.querySelector(`[data-player="${active.name}"]`)) return active;
+    for (const player of players.values()) {
+      if (document.querySelector(`[data-player="${player.name}"]`)) return player;
+    }
+    return null;
+  };
+
+  // One delegated listener for every page's controls: Dash may re-render them at any time.
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-player][data-action]");
+    if (!button) return;
+    const player = LossViz.player(button.dataset.player);
+    const action = button.dataset.action;
+    if (action === "play") player.toggle();
+    else if (action === "step") player.step(1);
+    else if (action === "back") player.step(-1);
+    else if (action === "reset") player.reset();
+    else if (action === "end") player.end();
+  });
+
+  document.addEventListener("input", (event) => {
+    const el = event.target;
+    if (!el.dataset || !el.dataset.player) return;
+    const player = LossViz.player(el.dataset.player);
+    if (el.dataset.role === "scrub") {
+      player.pause();
+      player.seek(Number(el.value));
+    } else if (el.dataset.role === "speed") {
+      player.setSpeed(el.value);
+    }
+  });
+
+  document.addEventListener("change", (event) => {
+    const el = event.target;
+    if (el.dataset && el.dataset.player && el.dataset.role === "speed") {
+      LossViz.player(el.dataset.player).setSpeed(el.value);
+    }
+  });
+
+  /* Decode a base64 little-endian typed array sent by the server ({dtype, shape, data}). */
+  LossViz.decode = function (encoded) {
+    if (!encoded || typeof encoded.data !== "string") return encoded;
+    const bytes = Uint8Array.from(atob(encoded.data), (c) => c.charCodeAt(0));
+    const Kind = { float32: Float32Array, float64: Float64Array, uint8: Uint8Array, int32: Int32Array }[
+      encoded.dtype
+    ];
+    return new Kind(bytes.buffer);
+  };
+})();

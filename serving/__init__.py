@@ -1,0 +1,1 @@
+"""Serving concerns: configuration from the environment, the shared result cache, warm-up."""

@@ -1,0 +1,97 @@
+"""Parsing and checking of single values coming from controls or URLs, with readable messages.
+
+Every function returns `(value, message)`: the parsed value (or the fallback when the input is
+unusable) and `None` or a sentence a student can act on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+# Floats are rounded to this many significant digits in URLs and cache keys: enough for any
+# value typed by hand, few enough that 0.1 and 0.1000000001 share one cached result.
+SIGNIFICANT_DIGITS = 10
+
+
+def canonical_float(value: float) -> float:
+    """`value` rounded to SIGNIFICANT_DIGITS significant digits (stable across float noise)."""
+    if value == 0 or not math.isfinite(value):
+        return float(value)
+    return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
+
+
+def format_float(value: float) -> str:
+    """Shortest text that reads back as the canonical value ('0.001', '1e-08', '500')."""
+    return repr(canonical_float(value)).removesuffix(".0") if value == int(value) and abs(
+        value
+    ) < 1e15 else repr(canonical_float(value))
+
+
+def parse_float(
+    raw: Any,
+    label: str,
+    fallback: float,
+    minimum: float,
+    maximum: float,
+    *,
+    allow_minimum: bool = True,
+) -> tuple[float, str | None]:
+    """A finite float within [minimum, maximum] (or (minimum, maximum] if not allow_minimum)."""
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+        return fallback, f"{label}: enter a number."
+    if isinstance(raw, bool):
+        return fallback, f"{label}: {raw!r} is not a number."
+    try:
+        value = float(raw.strip() if isinstance(raw, str) else raw)
+    except (TypeError, ValueError):
+        return fallback, f"{label}: {_show(raw)} is not a number."
+    if not math.isfinite(value):
+        return fallback, f"{label}: {_show(raw)} is not a finite number."
+    low_ok = value >= minimum if allow_minimum else value > minimum
+    if not low_ok or value > maximum:
+        low = "≥" if allow_minimum else ">"
+        return fallback, (
+            f"{label}: {format_float(value)} is out of range; use a value {low} "
+            f"{format_float(minimum)} and ≤ {format_float(maximum)}."
+        )
+    return canonical_float(value), None
+
+
+def parse_int(
+    raw: Any, label: str, fallback: int, minimum: int, maximum: int
+) -> tuple[int, str | None]:
+    """An integer within [minimum, maximum]; '500.0' is accepted, '500.5' is not."""
+    value, message = parse_float(raw, label, float(fallback), minimum, maximum)
+    if message:
+        return fallback, message
+    if value != int(value):
+        return fallback, f"{label}: {_show(raw)} is not a whole number."
+    return int(value), None
+
+
+def parse_choice(
+    raw: Any, label: str, fallback: str, choices: Iterable[str]
+) -> tuple[str, str | None]:
+    """One of `choices` (exact id)."""
+    options = tuple(choices)
+    if isinstance(raw, str) and raw in options:
+        return raw, None
+    return fallback, f"{label}: unknown choice {_show(raw)}; choose one of {', '.join(options)}."
+
+
+def parse_bool(raw: Any, label: str, fallback: bool) -> tuple[bool, str | None]:
+    """True/False from a checkbox value or URL text ('1', '0', 'true', 'false', 'on', 'off')."""
+    if isinstance(raw, bool):
+        return raw, None
+    if isinstance(raw, str) and raw.strip().lower() in ("1", "true", "on", "yes"):
+        return True, None
+    if isinstance(raw, str) and raw.strip().lower() in ("0", "false", "off", "no"):
+        return False, None
+    return fallback, f"{label}: {_show(raw)} is not on/off."
+
+
+def _show(raw: Any) -> str:
+    text = str(raw)
+    return repr(text[:40] + "…") if len(text) > 40 else repr(text)
