@@ -13,6 +13,13 @@ from pathlib import Path
 import dash
 from dash import Dash, dcc, html
 
+from components.classroom import (
+    presentation_toggle,
+    shortcut_footer,
+    shortcut_sheet,
+    shortcuts_button,
+)
+from components.share import classroom_panel, copy_link_button
 from jax_config import configure_jax
 from serving.cache import init_cache
 from serving.config import ServerConfig
@@ -44,7 +51,16 @@ def _navigation() -> html.Nav:
         [
             dcc.Link("Loss Landscape Lab", href="/", className="brand"),
             html.Div(links, className="nav-links"),
-            html.Div(id="nav-tools", className="nav-tools"),
+            html.Div(
+                [
+                    copy_link_button(),
+                    classroom_panel(),
+                    presentation_toggle(),
+                    shortcuts_button(),
+                ],
+                id="nav-tools",
+                className="nav-tools",
+            ),
         ],
         className="top-nav",
     )
@@ -73,6 +89,8 @@ def create_app(config: ServerConfig | None = None) -> Dash:
             _navigation(),
             html.Div(id="global-error", className="global-error", hidden=True),
             html.Main(dash.page_container, className="page"),
+            shortcut_sheet(),
+            shortcut_footer(),
         ],
         id="app-shell",
     )

@@ -117,7 +117,9 @@
 
     _syncControls() {
       for (const el of this._controls("counter")) el.textContent = this.label(this.frame);
-      for (const el of this._controls("scrub")) {
+      for (const holder of this._controls("scrub")) {
+        const el = holder.matches("input") ? holder : holder.querySelector("input");
+        if (!el) continue;
         el.max = String(this.frames - 1);
         if (document.activeElement !== el) el.value = String(this.frame);
       }
@@ -155,23 +157,27 @@
     else if (action === "end") player.end();
   });
 
+  // A control is the element with data-player/data-role or an input inside it
+  // (Dash's dcc.Input takes no data attributes, so pages wrap it).
+  function roleOf(target) {
+    const holder = target.closest ? target.closest("[data-player][data-role]") : null;
+    return holder ? { player: LossViz.player(holder.dataset.player), role: holder.dataset.role } : null;
+  }
+
   document.addEventListener("input", (event) => {
-    const el = event.target;
-    if (!el.dataset || !el.dataset.player) return;
-    const player = LossViz.player(el.dataset.player);
-    if (el.dataset.role === "scrub") {
-      player.pause();
-      player.seek(Number(el.value));
-    } else if (el.dataset.role === "speed") {
-      player.setSpeed(el.value);
+    const found = roleOf(event.target);
+    if (!found) return;
+    if (found.role === "scrub") {
+      found.player.pause();
+      found.player.seek(Number(event.target.value));
+    } else if (found.role === "speed") {
+      found.player.setSpeed(event.target.value);
     }
   });
 
   document.addEventListener("change", (event) => {
-    const el = event.target;
-    if (el.dataset && el.dataset.player && el.dataset.role === "speed") {
-      LossViz.player(el.dataset.player).setSpeed(el.value);
-    }
+    const found = roleOf(event.target);
+    if (found && found.role === "speed") found.player.setSpeed(event.target.value);
   });
 
   /* Decode a base64 little-endian typed array sent by the server ({dtype, shape, data}). */

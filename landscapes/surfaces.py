@@ -56,7 +56,11 @@ def plateau(w: jax.Array) -> jax.Array:
 
 
 def sharp_wide(w: jax.Array) -> jax.Array:
-    """J = 0.1 (w1² + w2²) − 3 exp(−((w1 + 1.5)² + w2²)/4) − 3.6 exp(−((w1 − 1.5)² + (w2 − 0.5)²)/0.08)."""
+    """J = 0.1 (w1² + w2²) − 3 exp(−((w1 + 1.5)² + w2²)/4)
+          − 3.6 exp(−((w1 − 1.5)² + (w2 − 0.5)²)/0.08).
+
+    A wide local minimum near (−1.32, 0) and a sharp, deeper global one near (1.49, 0.50).
+    """
     w1, w2 = w[0], w[1]
     wide = jnp.exp(-((w1 + 1.5) ** 2 + w2**2) / 4.0)
     sharp = jnp.exp(-((w1 - 1.5) ** 2 + (w2 - 0.5) ** 2) / 0.08)
@@ -79,9 +83,7 @@ def beale(w: jax.Array) -> jax.Array:
     """J = (1.5 − w1 + w1w2)² + (2.25 − w1 + w1w2²)² + (2.625 − w1 + w1w2³)²."""
     w1, w2 = w[0], w[1]
     return (
-        (1.5 - w1 + w1 * w2) ** 2
-        + (2.25 - w1 + w1 * w2**2) ** 2
-        + (2.625 - w1 + w1 * w2**3) ** 2
+        (1.5 - w1 + w1 * w2) ** 2 + (2.25 - w1 + w1 * w2**2) ** 2 + (2.625 - w1 + w1 * w2**3) ** 2
     )
 
 
@@ -120,6 +122,4 @@ def rastrigin(w: jax.Array) -> jax.Array:
     """J = 20 + Σᵢ (wᵢ² − 10 cos(2π wᵢ)), i = 1, 2."""
     w1, w2 = w[0], w[1]
     two_pi = 2.0 * math.pi
-    return (
-        20.0 + w1**2 - 10.0 * jnp.cos(two_pi * w1) + w2**2 - 10.0 * jnp.cos(two_pi * w2)
-    )
+    return 20.0 + w1**2 - 10.0 * jnp.cos(two_pi * w1) + w2**2 - 10.0 * jnp.cos(two_pi * w2)

@@ -4,16 +4,20 @@ Keys are canonical strings built by each page's settings object (`Settings.cache
 the repr of arrays. Values are plain numpy/JSON-able results, pickled by the backend.
 SimpleCache (in-process) is the embedded default; RedisCache shares results between workers
 and hosts. If the backend fails (Redis down), the page still works: the result is computed,
-the failure is logged, and the response says `X-Lossviz-Cache: error`.
+the failure is logged once (not once per request), and the response says
+`X-Lossviz-Cache: error`. After a failure the cache is bypassed for LOSSVIZ_CACHE_RETRY seconds,
+so a hung Redis costs one timeout per retry window, not one per request.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, g, has_request_context
+from flask import Flask, current_app, g, has_app_context, has_request_context
 from flask_caching import Cache
 
 from serving.config import ServerConfig
@@ -23,6 +27,8 @@ log = logging.getLogger("lossviz.cache")
 T = TypeVar("T")
 
 CACHE_HEADER = "X-Lossviz-Cache"
+INSTANCE_HEADER = "X-Lossviz-Instance"
+HEALTH_KEY = "lossviz.cache_health"
 
 # The flask-caching extension object. It holds no per-request state: `init_app` binds it to
 # the server's config once at start-up, as flask-caching intends.
@@ -33,31 +39,103 @@ def cache_settings(config: ServerConfig) -> dict[str, Any]:
     """flask-caching configuration for the chosen backend."""
     common: dict[str, Any] = {"CACHE_DEFAULT_TIMEOUT": config.cache_timeout}
     if config.cache == "redis":
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
         return {
             **common,
             "CACHE_TYPE": "RedisCache",
             "CACHE_REDIS_URL": config.redis_url,
             "CACHE_KEY_PREFIX": "lossviz:",
             # Fail fast when Redis is unreachable: the page computes instead of waiting.
-            "CACHE_OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+            # redis-py's Redis() default retries 3× with backoff (seconds per call): never.
+            "CACHE_OPTIONS": {
+                "socket_connect_timeout": config.redis_timeout,
+                "socket_timeout": config.redis_timeout,
+                "retry": Retry(NoBackoff(), 0),
+                "health_check_interval": 0,
+            },
         }
     if config.cache == "filesystem":
         return {**common, "CACHE_TYPE": "FileSystemCache", "CACHE_DIR": config.cache_dir}
     if config.cache == "null":
-        return {**common, "CACHE_TYPE": "NullCache"}
+        return {**common, "CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
     return {**common, "CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000}
 
 
+class BackendHealth:
+    """Per-process record of cache-backend failures: log once per outage, bypass while down.
+
+    One instance per Flask app (in `app.extensions`), shared by the worker's threads under a
+    lock. It holds backend health only, never user data.
+    """
+
+    def __init__(self, retry_seconds: float, clock: Callable[[], float] = time.monotonic):
+        self.retry_seconds = retry_seconds
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._down_until = 0.0
+        self._failing = False
+        self.failures = 0
+        self.last_error = ""
+
+    def available(self) -> bool:
+        """False while inside the bypass window that follows a failure."""
+        with self._lock:
+            return not (self._failing and self._clock() < self._down_until)
+
+    def failed(self, operation: str, error: BaseException) -> None:
+        with self._lock:
+            self.failures += 1
+            self.last_error = f"{type(error).__name__}: {error}"
+            first = not self._failing
+            self._failing = True
+            self._down_until = self._clock() + self.retry_seconds
+        if first:
+            log.warning(
+                "cache backend unavailable during %s (%s); computing without it, "
+                "retrying every %gs",
+                operation,
+                self.last_error,
+                self.retry_seconds,
+            )
+        else:
+            log.debug("cache backend still unavailable during %s (%s)", operation, self.last_error)
+
+    def succeeded(self) -> None:
+        if not self._failing:  # fast path, no lock: the common case
+            return
+        with self._lock:
+            if not self._failing:
+                return
+            self._failing = False
+            failures = self.failures
+        log.warning("cache backend reachable again after %d failed operations", failures)
+
+
 def init_cache(server: Flask, config: ServerConfig) -> None:
-    """Bind the cache to the Flask server and tag every response with its cache outcome."""
+    """Bind the cache to the Flask server, tag responses, and add the serving endpoints.
+
+    Responses carry `X-Lossviz-Cache` (hit/miss/error, when the request used the cache) and
+    `X-Lossviz-Instance` (which server process answered). `/readyz` is added by
+    `serving.health.init_health`.
+    """
     cache.init_app(server, config=cache_settings(config))
+    server.extensions[HEALTH_KEY] = BackendHealth(config.cache_retry)
+    server.config["LOSSVIZ_CACHE_BACKEND"] = config.cache
 
     @server.after_request
     def _tag_cache_outcome(response):  # type: ignore[no-untyped-def]
         outcome = g.get("lossviz_cache")
         if outcome:
             response.headers[CACHE_HEADER] = outcome
+        # Without LOSSVIZ_INSTANCE the pid is read per response: workers fork after start-up.
+        response.headers[INSTANCE_HEADER] = config.instance_name()
         return response
+
+    from serving.health import init_health
+
+    init_health(server, config)
 
 
 def _note(outcome: str) -> None:
@@ -69,17 +147,32 @@ def _note(outcome: str) -> None:
             g.lossviz_cache = outcome
 
 
+def _health() -> BackendHealth | None:
+    if not has_app_context():
+        return None
+    return current_app.extensions.get(HEALTH_KEY)
+
+
 def get_or_compute(key: str, compute: Callable[[], T]) -> T:
     """Return the cached value for `key`, computing and storing it on a miss.
 
     Cache failures never reach the user: on any backend error the value is computed directly.
     """
+    health = _health()
+    if health is not None and not health.available():
+        _note("error")
+        return compute()
     try:
         value = cache.get(key)
     except Exception as error:  # backend down or unreachable
-        log.warning("cache unavailable (%s: %s); computing without it", type(error).__name__, error)
+        if health is not None:
+            health.failed("get", error)
+        else:
+            log.warning("cache unavailable (%s: %s); computing", type(error).__name__, error)
         _note("error")
         return compute()
+    if health is not None:
+        health.succeeded()
     if value is not None:
         _note("hit")
         return value
@@ -88,6 +181,31 @@ def get_or_compute(key: str, compute: Callable[[], T]) -> T:
     try:
         cache.set(key, value)
     except Exception as error:
-        log.warning("cache unavailable (%s: %s); result not stored", type(error).__name__, error)
+        if health is not None:
+            health.failed("set", error)
+        else:
+            log.warning("cache unavailable (%s: %s); not stored", type(error).__name__, error)
         _note("error")
     return value
+
+
+def backend_status() -> dict[str, Any]:
+    """Is the cache backend reachable now? (For /readyz; needs an app context.)"""
+    backend = current_app.config.get("LOSSVIZ_CACHE_BACKEND", "simple")
+    status: dict[str, Any] = {"backend": backend, "reachable": True}
+    health = _health()
+    if health is not None:
+        status["failures"] = health.failures
+        if health.last_error:
+            status["last_error"] = health.last_error
+    if backend != "redis":
+        return status
+    client = getattr(cache.cache, "_read_client", None)
+    started = time.perf_counter()
+    try:
+        client.ping()  # type: ignore[union-attr]
+    except Exception as error:
+        status["reachable"] = False
+        status["error"] = f"{type(error).__name__}: {error}"
+    status["ping_ms"] = round((time.perf_counter() - started) * 1000, 2)
+    return status

@@ -1,25 +1,41 @@
-"""Server configuration read from environment variables (documented in the README).
+"""Server configuration read from environment variables (documented in docs/deploy.md).
 
-| variable                 | default                  | meaning                                         |
-| ------------------------ | ------------------------ | ----------------------------------------------- |
-| LOSSVIZ_HOST             | 127.0.0.1                | address `python app.py` listens on              |
-| LOSSVIZ_PORT             | 8050                     | port                                            |
-| LOSSVIZ_WORKERS          | 2                        | gunicorn workers (gunicorn.conf.py)             |
-| LOSSVIZ_CACHE            | simple                   | simple (in-process) \| redis \| filesystem \| null |
-| LOSSVIZ_REDIS_URL        | redis://127.0.0.1:6379/0 | Redis for LOSSVIZ_CACHE=redis                   |
-| LOSSVIZ_CACHE_DIR        | (temp dir)               | folder for LOSSVIZ_CACHE=filesystem             |
-| LOSSVIZ_CACHE_TIMEOUT    | 3600                     | seconds a cached result lives                   |
-| LOSSVIZ_JAX_CACHE_DIR    | (off)                    | persistent JAX compilation cache folder         |
-| LOSSVIZ_DEBUG            | 0                        | 1 turns on Dash dev tools (never on a class server) |
+| variable              | default                  | meaning                                      |
+| --------------------- | ------------------------ | -------------------------------------------- |
+| LOSSVIZ_HOST          | 127.0.0.1                | address the server listens on                |
+| LOSSVIZ_PORT          | 8050                     | port (1–65535)                               |
+| LOSSVIZ_WORKERS       | 2                        | gunicorn worker processes (1–64)             |
+| LOSSVIZ_THREADS       | 1                        | threads per worker (>1: gthread workers)     |
+| LOSSVIZ_CACHE         | simple                   | simple, redis, filesystem or null           |
+| LOSSVIZ_REDIS_URL     | redis://127.0.0.1:6379/0 | Redis for LOSSVIZ_CACHE=redis                |
+| LOSSVIZ_REDIS_TIMEOUT | 0.25                     | seconds to connect/answer before giving up   |
+| LOSSVIZ_CACHE_RETRY   | 5                        | seconds the cache is bypassed after a failure |
+| LOSSVIZ_CACHE_DIR     | (temp dir)               | folder for LOSSVIZ_CACHE=filesystem          |
+| LOSSVIZ_CACHE_TIMEOUT | 3600                     | seconds a cached result lives (0 = forever)  |
+| LOSSVIZ_JAX_CACHE_DIR | off; gunicorn: ~/.cache/lossviz-jax | persistent JAX compilation cache  |
+| LOSSVIZ_INSTANCE      | <hostname>:<pid>         | value of the X-Lossviz-Instance header       |
+| LOSSVIZ_ACCESS_LOG    | 0                        | 1: gunicorn writes an access log to stderr   |
+| LOSSVIZ_DEBUG         | 0                        | 1: Dash dev tools (never on a class server)  |
+
+Parsing is strict: a value that cannot be used raises ValueError naming the variable and the
+accepted values, so a typo stops the server at start-up instead of silently using a default.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 _CACHE_KINDS = ("simple", "redis", "filesystem", "null")
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "")
+_HOSTNAME = socket.gethostname()
+# What gunicorn.conf.py uses when LOSSVIZ_JAX_CACHE_DIR is unset; "off" disables it.
+DEFAULT_GUNICORN_JAX_CACHE_DIR = os.path.join("~", ".cache", "lossviz-jax")
 
 
 @dataclass(frozen=True)
@@ -29,38 +45,103 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8050
     workers: int = 2
+    threads: int = 1
     cache: str = "simple"
     redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_timeout: float = 0.25
+    cache_retry: float = 5.0
     cache_dir: str = ""
     cache_timeout: int = 3600
     jax_cache_dir: str = ""
+    instance: str = ""
+    access_log: bool = False
     debug: bool = False
 
     @classmethod
-    def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> ServerConfig:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ServerConfig:
         env = os.environ if environ is None else environ
         cache = env.get("LOSSVIZ_CACHE", cls.cache).strip().lower()
         if cache not in _CACHE_KINDS:
-            raise ValueError(f"LOSSVIZ_CACHE must be one of {', '.join(_CACHE_KINDS)}, got {cache!r}")
+            raise ValueError(
+                f"LOSSVIZ_CACHE must be one of {', '.join(_CACHE_KINDS)}, got {cache!r}"
+            )
+        redis_url = env.get("LOSSVIZ_REDIS_URL", "").strip() or cls.redis_url
+        if not redis_url.startswith(_REDIS_SCHEMES):
+            raise ValueError(
+                f"LOSSVIZ_REDIS_URL must start with {', '.join(_REDIS_SCHEMES)}, got {redis_url!r}"
+            )
+        host = env.get("LOSSVIZ_HOST", "").strip() or cls.host
+        if any(c.isspace() for c in host):
+            raise ValueError(f"LOSSVIZ_HOST must be an address or host name, got {host!r}")
         return cls(
-            host=env.get("LOSSVIZ_HOST", cls.host),
-            port=_int(env, "LOSSVIZ_PORT", cls.port),
-            workers=_int(env, "LOSSVIZ_WORKERS", cls.workers),
+            host=host,
+            port=_int(env, "LOSSVIZ_PORT", cls.port, 1, 65535),
+            workers=_int(env, "LOSSVIZ_WORKERS", cls.workers, 1, 64),
+            threads=_int(env, "LOSSVIZ_THREADS", cls.threads, 1, 64),
             cache=cache,
-            redis_url=env.get("LOSSVIZ_REDIS_URL", cls.redis_url),
-            cache_dir=env.get("LOSSVIZ_CACHE_DIR", "")
+            redis_url=redis_url,
+            redis_timeout=_float(env, "LOSSVIZ_REDIS_TIMEOUT", cls.redis_timeout, 0.01, 10.0),
+            cache_retry=_float(env, "LOSSVIZ_CACHE_RETRY", cls.cache_retry, 0.0, 3600.0),
+            cache_dir=env.get("LOSSVIZ_CACHE_DIR", "").strip()
             or os.path.join(tempfile.gettempdir(), "lossviz-cache"),
-            cache_timeout=_int(env, "LOSSVIZ_CACHE_TIMEOUT", cls.cache_timeout),
-            jax_cache_dir=env.get("LOSSVIZ_JAX_CACHE_DIR", ""),
-            debug=env.get("LOSSVIZ_DEBUG", "0").strip().lower() in ("1", "true", "yes"),
+            cache_timeout=_int(env, "LOSSVIZ_CACHE_TIMEOUT", cls.cache_timeout, 0, 10**8),
+            jax_cache_dir=env.get("LOSSVIZ_JAX_CACHE_DIR", "").strip(),
+            instance=env.get("LOSSVIZ_INSTANCE", "").strip(),
+            access_log=_bool(env, "LOSSVIZ_ACCESS_LOG", False),
+            debug=_bool(env, "LOSSVIZ_DEBUG", False),
         )
 
+    def instance_name(self) -> str:
+        """The name this process reports in X-Lossviz-Instance (per worker: includes the pid)."""
+        return self.instance or f"{_HOSTNAME}:{os.getpid()}"
 
-def _int(env: os._Environ[str] | dict[str, str], name: str, default: int) -> int:
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int, maximum: int) -> int:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw.strip())
     except ValueError:
-        raise ValueError(f"{name} must be an integer, got {raw!r}") from None
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+    if not minimum <= value <= maximum:
+        raise ValueError(f"{name} must be between {minimum} and {maximum}, got {value}")
+    return value
+
+
+def _float(
+    env: Mapping[str, str], name: str, default: float, minimum: float, maximum: float
+) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from None
+    if not minimum <= value <= maximum:  # also rejects nan
+        raise ValueError(f"{name} must be between {minimum:g} and {maximum:g}, got {raw.strip()}")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    text = raw.strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"{name} must be 1 or 0 (true/false, yes/no, on/off), got {raw!r}")
+
+
+def gunicorn_jax_cache_dir(environ: Mapping[str, str] | None = None) -> str:
+    """The JAX compilation cache folder for gunicorn: the env value, the default, or '' (off)."""
+    env = os.environ if environ is None else environ
+    raw = env.get("LOSSVIZ_JAX_CACHE_DIR")
+    if raw is None or raw.strip() == "":
+        return os.path.expanduser(DEFAULT_GUNICORN_JAX_CACHE_DIR)
+    if raw.strip().lower() in ("off", "none", "0"):
+        return ""
+    return os.path.expanduser(raw.strip())

@@ -25,9 +25,11 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def dash_app():
-    from app import create_app
+    # The module-level app is the one gunicorn serves; Dash pages register globally, so one
+    # app per process.
+    from app import app
 
-    return create_app()
+    return app
 
 
 @pytest.fixture()

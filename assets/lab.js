@@ -1,0 +1,176 @@
+/*
+ * Optimizer lab playback: the server sends the whole run once (lab-run store); this draws
+ * step k of every trajectory on the landscape and the cost chart. No request per frame.
+ */
+(function () {
+  "use strict";
+  const LossViz = (window.LossViz = window.LossViz || {});
+  const LOSS_FLOOR = 1e-12; // J − J* below this is drawn at the floor of the log axis
+
+  function plotDiv(id) {
+    const outer = document.getElementById(id);
+    return outer ? outer.querySelector(".js-plotly-plot") : null;
+  }
+
+  function prepare(run) {
+    const minValue = run.min_value;
+    const offset = run.log_offset;
+    return run.runs.map((r) => {
+      const path = LossViz.decode(r.path);
+      const loss = LossViz.decode(r.loss);
+      const lr = r.lr.constant !== undefined ? new Float64Array(r.lr.length).fill(r.lr.constant) : LossViz.decode(r.lr);
+      const n = loss.length;
+      const x = new Float32Array(n);
+      const y = new Float32Array(n);
+      const gap = new Float64Array(n);
+      const height = new Float32Array(n);
+      const steps = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        x[i] = path[2 * i];
+        y[i] = path[2 * i + 1];
+        const g = loss[i] - minValue;
+        gap[i] = g > LOSS_FLOOR ? g : LOSS_FLOOR;
+        height[i] = Math.log10(Math.max(g, 0) + offset);
+        steps[i] = i;
+      }
+      const lrSteps = new Float64Array(lr.length);
+      for (let i = 0; i < lr.length; i++) lrSteps[i] = i;
+      return { ...r, x, y, loss, gap, height, steps, lr, lrSteps, n };
+    });
+  }
+
+  function logRange(runs, key) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const r of runs) {
+      for (const v of r[key]) {
+        if (v > 0 && Number.isFinite(v)) {
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+      }
+    }
+    if (!Number.isFinite(lo)) return [-1, 1];
+    const a = Math.log10(lo);
+    const b = Math.log10(hi);
+    const pad = Math.max(0.1, (b - a) * 0.04);
+    return [a - pad, b + pad];
+  }
+
+  const state = { runs: [], view: "contour", frames: 1, expected: {} };
+
+  function renderLandscape(k) {
+    const gd = plotDiv("lab-landscape");
+    if (!gd || !gd.data || !state.runs.length) return;
+    const update = { x: [], y: [], customdata: [] };
+    const headUpdate = { x: [], y: [] };
+    if (state.view === "surface") {
+      update.z = [];
+      headUpdate.z = [];
+    }
+    const traces = [];
+    const heads = [];
+    for (const r of state.runs) {
+      if (r.path_trace >= gd.data.length) return; // figure not rendered yet
+      const m = Math.min(k + 1, r.n);
+      update.x.push(r.x.subarray(0, m));
+      update.y.push(r.y.subarray(0, m));
+      update.customdata.push(r.loss.subarray(0, m));
+      headUpdate.x.push([r.x[m - 1]]);
+      headUpdate.y.push([r.y[m - 1]]);
+      if (state.view === "surface") {
+        update.z.push(r.height.subarray(0, m));
+        headUpdate.z.push([r.height[m - 1]]);
+      }
+      traces.push(r.path_trace);
+      heads.push(r.head_trace);
+      state.expected[r.path_trace] = m;
+    }
+    window.Plotly.restyle(gd, update, traces);
+    window.Plotly.restyle(gd, headUpdate, heads);
+  }
+
+  function renderLoss(k) {
+    const gd = plotDiv("lab-loss");
+    if (!gd || !gd.data || !state.runs.length) return;
+    const update = { x: [], y: [] };
+    const traces = [];
+    for (const r of state.runs) {
+      if (r.loss_trace >= gd.data.length) return;
+      const m = Math.min(k + 1, r.n);
+      update.x.push(r.steps.subarray(0, m));
+      update.y.push(r.gap.subarray(0, m));
+      traces.push(r.loss_trace);
+    }
+    window.Plotly.restyle(gd, update, traces);
+  }
+
+  function drawSchedule() {
+    const gd = plotDiv("lab-schedule");
+    if (!gd || !gd.data || !state.runs.length) return;
+    const update = { x: [], y: [] };
+    const traces = [];
+    for (const r of state.runs) {
+      if (r.loss_trace >= gd.data.length) return;
+      update.x.push(r.lrSteps);
+      update.y.push(r.lr);
+      traces.push(r.loss_trace);
+    }
+    window.Plotly.restyle(gd, update, traces);
+    window.Plotly.relayout(gd, { "yaxis.range": logRange(state.runs, "lr"), "yaxis.autorange": false });
+  }
+
+  function render(k) {
+    state.frame = k;
+    renderLandscape(k);
+    renderLoss(k);
+  }
+
+  // When Dash re-renders a figure (a Patch or a new landscape) the trajectory traces come back
+  // empty: draw the current frame again once the new figure is on screen.
+  function watch(id, redraw) {
+    const gd = plotDiv(id);
+    if (!gd || gd._lossvizWatched) return;
+    gd._lossvizWatched = true;
+    gd.on("plotly_afterplot", () => {
+      if (!state.runs.length) return;
+      const r = state.runs[0];
+      const trace = gd.data && gd.data[id === "lab-landscape" ? r.path_trace : r.loss_trace];
+      if (trace && (!trace.x || trace.x.length === 0)) redraw();
+    });
+  }
+
+  function load(run, attempt = 0) {
+    if (!run || !run.runs) return "";
+    const gd = plotDiv("lab-landscape");
+    const loss = plotDiv("lab-loss");
+    if (!window.Plotly || !gd || !loss || !gd.data || gd.data.length < 3) {
+      // The figures arrive in the same response; wait until Plotly has drawn them.
+      if (attempt < 100) setTimeout(() => load(run, attempt + 1), 30);
+      return "";
+    }
+    state.runs = prepare(run);
+    state.view = run.view;
+    state.frames = run.steps + 1;
+    window.Plotly.relayout(loss, {
+      "yaxis.range": logRange(state.runs, "gap"),
+      "yaxis.autorange": false,
+      "xaxis.range": [0, run.steps],
+    });
+    drawSchedule();
+    watch("lab-landscape", () => renderLandscape(state.frame || 0));
+    watch("lab-loss", () => renderLoss(state.frame || 0));
+    watch("lab-schedule", drawSchedule);
+    const player = LossViz.player("lab");
+    player.load({
+      frames: state.frames,
+      render,
+      label: (k) => `step ${k} / ${run.steps}`,
+    });
+    // Show where every optimizer ends; Play starts again from step 0.
+    player.end();
+    return "";
+  }
+
+  LossViz.lab = { load, state };
+})();

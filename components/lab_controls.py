@@ -1,0 +1,239 @@
+"""Controls of the optimizer lab: the landscape picker, run settings and the optimizer table.
+
+Every input carries the id {"type": "lab-field", "key": <key>} where key is the settings
+vocabulary (settings/optimizer_lab.py): "steps", "gd.lr", "adam.beta1"… Schedule parameters
+are per schedule ("gd.inverse_time.decay_rate"), so switching schedules keeps each one's value.
+Specs are passed in by the page (this module imports no engine).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from dash import dcc, html
+
+FIELD = "lab-field"
+
+
+def field_id(key: str) -> dict[str, str]:
+    return {"type": FIELD, "key": key}
+
+
+def text_input(key: str, value: str, *, label: str, width: str = "6.5rem", title: str = "") -> html.Label:
+    """A text box for a number: text (not type=number) so bad input reaches validation.
+
+    dcc.Input takes no title/aria attributes, so a label element around it carries them.
+    """
+    return html.Label(
+        dcc.Input(
+            id=field_id(key),
+            type="text",
+            value=value,
+            debounce=True,
+            inputMode="decimal",
+            autoComplete="off",
+            spellCheck=False,
+            className="num",
+            style={"width": width},
+        ),
+        title=title or label,
+        className="num-label",
+        **{"aria-label": label},
+    )
+
+
+def landscape_picker(options: Sequence[tuple[str, str]], value: str) -> html.Div:
+    return html.Div(
+        [
+            html.Label("Cost landscape J(w₁, w₂)", htmlFor="lab-landscape", className="label"),
+            dcc.Dropdown(
+                id=field_id("landscape"),
+                options=[{"label": title, "value": ident} for ident, title in options],
+                value=value,
+                clearable=False,
+                searchable=False,
+                className="landscape-dropdown",
+            ),
+        ],
+        className="control-row",
+        **{"data-group": "landscape"},
+    )
+
+
+def run_controls(values: Mapping[str, str], max_steps: int) -> html.Div:
+    """Start point, steps, gradient noise and seed."""
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Span("Start w₁", className="label"),
+                    text_input("w1", values["w1"], label="Start w₁", width="5.5rem"),
+                    html.Span("w₂", className="label"),
+                    text_input("w2", values["w2"], label="Start w₂", width="5.5rem"),
+                    html.Span("(or click/drag the red dot)", className="muted small"),
+                ],
+                className="control-row",
+                **{"data-group": "start"},
+            ),
+            html.Div(
+                [
+                    html.Span("Steps", className="label"),
+                    text_input("steps", values["steps"], label="Steps", width="4.5rem",
+                               title=f"1 to {max_steps}"),
+                    html.Span("Gradient noise σ", className="label",
+                              title="Adds σ·ξ, ξ ~ N(0, I), to every gradient: a stochastic gradient"),
+                    text_input("noise", values["noise"], label="Gradient noise σ", width="4rem"),
+                    html.Span("seed", className="label"),
+                    text_input("seed", values["seed"], label="Noise seed", width="4rem"),
+                ],
+                className="control-row",
+                **{"data-group": "run"},
+            ),
+        ]
+    )
+
+
+def optimizer_table(
+    specs: Sequence[Any],
+    schedules: Sequence[Any],
+    values: Mapping[str, str],
+    colors: Mapping[str, str],
+) -> html.Div:
+    """One row per optimizer: enable, LR, schedule (+ its parameters), advanced hyperparameters."""
+    header = html.Div(
+        [html.Span("Optimizer"), html.Span("Learning rate η₀"), html.Span("LR schedule"),
+         html.Span("Schedule parameters"), html.Span("Advanced")],
+        className="opt-row opt-header",
+    )
+    rows = [_optimizer_row(spec, schedules, values, colors[spec.id]) for spec in specs]
+    return html.Div([header, *rows], className="opt-table", **{"data-group": "optimizers"})
+
+
+def _optimizer_row(spec: Any, schedules: Sequence[Any], values: Mapping[str, str], color: str) -> html.Div:
+    prefix = spec.id
+    enabled = values[f"{prefix}.on"] == "1"
+    schedule = values[f"{prefix}.schedule"]
+    lr = spec.learning_rate
+    schedule_params = []
+    for sched in schedules:
+        inputs = [
+            html.Span(
+                [
+                    dcc.Markdown(f"${p.latex}$", mathjax=True, className="inline-math"),
+                    text_input(
+                        f"{prefix}.{sched.id}.{p.name}",
+                        values.get(f"{prefix}.{sched.id}.{p.name}", _fmt(p.default)),
+                        label=f"{spec.title}: {p.label}",
+                        width="4.2rem",
+                        title=f"{p.label}: {_fmt(p.minimum)} to {_fmt(p.maximum)}",
+                    ),
+                ],
+                className="param",
+            )
+            for p in sched.parameters
+        ]
+        schedule_params.append(
+            html.Span(
+                inputs or [html.Span("—", className="muted")],
+                className="schedule-params",
+                **{"data-opt": prefix, "data-schedule": sched.id},
+                hidden=sched.id != schedule,
+            )
+        )
+    advanced = [
+        html.Span(
+            [
+                dcc.Markdown(f"${p.latex}$", mathjax=True, className="inline-math"),
+                text_input(
+                    f"{prefix}.{p.name}",
+                    values[f"{prefix}.{p.name}"],
+                    label=f"{spec.title}: {p.label}",
+                    width="4.6rem",
+                    title=f"{p.label}: {_fmt(p.minimum)} to {_fmt(p.maximum)}",
+                ),
+            ],
+            className="param",
+        )
+        for p in spec.rule_hyperparameters
+    ]
+    return html.Div(
+        [
+            html.Span(
+                [
+                    dcc.Checklist(
+                        id=field_id(f"{prefix}.on"),
+                        options=[{"label": "", "value": "on"}],
+                        value=["on"] if enabled else [],
+                        className="opt-enable",
+                        inputStyle={"accentColor": color},
+                    ),
+                    html.Span(className="swatch", style={"backgroundColor": color}),
+                    html.Span(spec.title, className="opt-name"),
+                ],
+                className="opt-title",
+            ),
+            text_input(
+                f"{prefix}.lr",
+                values[f"{prefix}.lr"],
+                label=f"{spec.title}: learning rate",
+                title=f"learning rate η₀: {_fmt(lr.minimum)} to {_fmt(lr.maximum)}",
+            ),
+            dcc.Dropdown(
+                id=field_id(f"{prefix}.schedule"),
+                options=[{"label": s.title, "value": s.id} for s in schedules],
+                value=schedule,
+                clearable=False,
+                searchable=False,
+                className="schedule-dropdown",
+            ),
+            html.Span(schedule_params, className="schedule-cell"),
+            html.Details(
+                [html.Summary("α, β, ε…" if advanced else "—"), html.Span(advanced, className="advanced")],
+                className="advanced-cell",
+            )
+            if advanced
+            else html.Span("—", className="muted"),
+        ],
+        className="opt-row",
+        **{"data-opt": prefix},
+    )
+
+
+def playback_bar(player: str, frames_label: str = "step 0") -> html.Div:
+    """Play / pause / step / reset / end, a scrubber, speed and the step counter."""
+    return html.Div(
+        [
+            html.Button("↺ Reset", title="Back to step 0 (r)", **{"data-player": player, "data-action": "reset"}),
+            html.Button("◀", title="One step back (←)", **{"data-player": player, "data-action": "back"}),
+            html.Button("▶ Play", className="primary play", title="Play / pause (space)",
+                        **{"data-player": player, "data-action": "play"}),
+            html.Button("▶", title="One step forward (→)", **{"data-player": player, "data-action": "step"}),
+            html.Button("End ⇥", title="Skip to the end (e)", **{"data-player": player, "data-action": "end"}),
+            html.Span(
+                dcc.Input(type="range", min=0, max=1, step=1, value=0, className="scrub"),
+                className="scrub-wrap",
+                title="Scrub through the run",
+                **{"data-player": player, "data-role": "scrub"},
+            ),
+            html.Label(
+                [
+                    "speed ",
+                    html.Select(
+                        [html.Option(label, value=value) for label, value in
+                         (("1×", "1"), ("2×", "2"), ("5×", "5"), ("10×", "10"), ("25×", "25"),
+                          ("½×", "0.5"), ("¼×", "0.25"))],
+                        **{"data-player": player, "data-role": "speed", "aria-label": "speed"},
+                    ),
+                ],
+                className="speed",
+            ),
+            html.Span(frames_label, className="counter", **{"data-player": player, "data-role": "counter"}),
+        ],
+        className="playback",
+        **{"data-group": "playback"},
+    )
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"

@@ -1,0 +1,510 @@
+"""Controls, legends and panels of the network playground page (Dash elements only).
+
+Everything is built from plain metadata the page passes in (ids, titles, ranges, LaTeX); the
+control ids are `pg-<url key>` (e.g. `pg-lr`, `pg-hidden`), optimizer hyperparameters
+`pg-hp-<optimizer>-<name>` and schedule parameters `pg-sp-<schedule>-<name>`, so the page maps
+controls to the settings vocabulary without a table. Elements carry `data-group` so the
+classroom link can hide whole groups (assets/classroom.js).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+from dash import dcc, html
+
+from components.playground_network import LINK_LEVEL_LABELS, LINK_STYLES
+
+PLAYER = "playground"
+COMPARE_PLAYER = "playground-compare"
+DEBOUNCE_SECONDS = 0.8
+SPEEDS = (("½×", "0.0625"), ("1×", "0.125"), ("2×", "0.25"), ("4×", "0.5"), ("8×", "1"))
+DEFAULT_SPEED = "0.125"
+
+
+class Choice(NamedTuple):
+    id: str
+    title: str
+
+
+class Param(NamedTuple):
+    """A tunable number as a control shows it (from optimizers' HyperParameter)."""
+
+    name: str
+    label: str
+    latex: str
+    default: float
+    minimum: float
+    maximum: float
+
+
+class RuleOptions(NamedTuple):
+    """An optimizer or schedule with its own parameters."""
+
+    id: str
+    title: str
+    params: tuple[Param, ...]
+
+
+class ControlOptions(NamedTuple):
+    datasets: tuple[Choice, ...]
+    activations: tuple[Choice, ...]
+    inits: tuple[Choice, ...]
+    optimizers: tuple[RuleOptions, ...]
+    schedules: tuple[RuleOptions, ...]
+    ranges: Mapping[str, tuple[float, float]]  # URL key → (min, max) for hints
+
+
+def control_id(key: str) -> str:
+    return f"pg-{key}"
+
+
+def hp_id(optimizer: str, name: str) -> str:
+    return f"pg-hp-{optimizer}-{name}"
+
+
+def sp_id(schedule: str, name: str) -> str:
+    return f"pg-sp-{schedule}-{name}"
+
+
+def _range_hint(ranges: Mapping[str, tuple[float, float]], key: str) -> str:
+    if key not in ranges:
+        return ""
+    low, high = ranges[key]
+    return f"{low:g} – {high:g}"
+
+
+def _field(
+    label: Any, key: str, value: str, ranges: Mapping[str, tuple[float, float]], **extra
+) -> html.Label:
+    hint = extra.pop("hint", None) or _range_hint(ranges, key)
+    return html.Label(
+        [
+            html.Span(label, className="pg-label"),
+            dcc.Input(
+                id=control_id(key),
+                type="text",
+                value=value,
+                debounce=DEBOUNCE_SECONDS,
+                inputMode=extra.pop("inputMode", "decimal"),
+                autoComplete="off",
+                spellCheck=False,
+                className="pg-input",
+                **extra,
+            ),
+        ],
+        className="pg-field",
+        title=f"valid: {hint}" if hint else None,
+    )
+
+
+def _section(title: str, group: str, children: list, label: str | None = None) -> html.Section:
+    return html.Section(
+        [html.H2(title, className="panel-title"), *children],
+        className="pg-section",
+        **{"data-group": group, "data-group-label": label or title.lower()},
+    )
+
+
+def controls_panel(values: Mapping[str, str], options: ControlOptions) -> html.Div:
+    """Every training control, grouped as data / network / initialization / training / regularization.
+
+    `values` maps URL keys (and `hp.<optimizer>.<name>`, `sp.<schedule>.<name>`) to the text
+    each control shows.
+    """
+    r = options.ranges
+    data = _section(
+        "Data",
+        "data",
+        [
+            dcc.RadioItems(
+                id=control_id("data"),
+                options=[{"label": c.title, "value": c.id} for c in options.datasets],
+                value=values["data"],
+                className="pg-pills",
+                inputClassName="pg-pill-input",
+                labelClassName="pg-pill",
+            ),
+            html.Div(
+                [
+                    _field("Noise σ", "noise", values["noise"], r),
+                    _field("Train fraction", "train", values["train"], r),
+                    _field("Points", "n", values["n"], r, inputMode="numeric"),
+                    _field("Data seed", "dseed", values["dseed"], r, inputMode="numeric"),
+                ],
+                className="pg-row pg-row-4",
+            ),
+        ],
+    )
+    network = _section(
+        "Network",
+        "network",
+        [
+            html.Div(
+                [
+                    _field(
+                        "Hidden layers (neurons each)",
+                        "hidden",
+                        values["hidden"],
+                        r,
+                        inputMode="text",
+                        hint="1–6 layers of 1–16 neurons, e.g. 6, 3",
+                        placeholder="e.g. 6, 3",
+                    ),
+                    html.Label(
+                        [
+                            html.Span("Activation", className="pg-label"),
+                            dcc.Dropdown(
+                                id=control_id("act"),
+                                options=[
+                                    {"label": c.title, "value": c.id} for c in options.activations
+                                ],
+                                value=values["act"],
+                                clearable=False,
+                                searchable=False,
+                                className="pg-dropdown",
+                            ),
+                        ],
+                        className="pg-field",
+                    ),
+                ],
+                className="pg-row pg-row-2",
+            ),
+            dcc.Markdown(id="pg-act-info", mathjax=True, className="pg-math small"),
+        ],
+    )
+    init = _section(
+        "Initialization",
+        "init",
+        [
+            dcc.RadioItems(
+                id=control_id("init"),
+                options=[{"label": c.title, "value": c.id} for c in options.inits],
+                value=values["init"],
+                className="pg-pills",
+                inputClassName="pg-pill-input",
+                labelClassName="pg-pill",
+            ),
+            dcc.Markdown(id="pg-init-info", mathjax=True, className="pg-math"),
+            html.Div(
+                _field(
+                    "Scale s (empty: the scheme's own)",
+                    "scale",
+                    values.get("scale", ""),
+                    r,
+                    hint="≥ 0",
+                ),
+                className="pg-row",
+            ),
+        ],
+    )
+    hyper_groups = []
+    for rule in options.optimizers:
+        fields = [
+            _param_field(hp_id(rule.id, p.name), p, values.get(f"hp.{rule.id}.{p.name}", ""))
+            for p in rule.params
+        ]
+        hyper_groups.append(
+            html.Div(
+                fields or [html.Span("No other hyperparameters.", className="muted small")],
+                className="pg-row pg-row-2 pg-rule-params",
+                hidden=rule.id != values["opt"],
+                **{"data-rule": rule.id},
+            )
+        )
+    schedule_groups = []
+    for rule in options.schedules:
+        fields = [
+            _param_field(sp_id(rule.id, p.name), p, values.get(f"sp.{rule.id}.{p.name}", ""))
+            for p in rule.params
+        ]
+        schedule_groups.append(
+            html.Div(
+                fields,
+                className="pg-row pg-row-2 pg-rule-params",
+                hidden=rule.id != values["sched"] or not fields,
+                **{"data-rule": rule.id},
+            )
+        )
+    training = _section(
+        "Training",
+        "training",
+        [
+            html.Div(
+                [
+                    html.Label(
+                        [
+                            html.Span("Optimizer", className="pg-label"),
+                            dcc.Dropdown(
+                                id=control_id("opt"),
+                                options=[
+                                    {"label": o.title, "value": o.id} for o in options.optimizers
+                                ],
+                                value=values["opt"],
+                                clearable=False,
+                                searchable=False,
+                                className="pg-dropdown",
+                            ),
+                        ],
+                        className="pg-field",
+                    ),
+                    _field("Learning rate η₀", "lr", values["lr"], r),
+                    html.Label(
+                        [
+                            html.Span("LR schedule", className="pg-label"),
+                            dcc.Dropdown(
+                                id=control_id("sched"),
+                                options=[
+                                    {"label": s.title, "value": s.id} for s in options.schedules
+                                ],
+                                value=values["sched"],
+                                clearable=False,
+                                searchable=False,
+                                className="pg-dropdown",
+                            ),
+                        ],
+                        className="pg-field",
+                    ),
+                    _field(
+                        "Batch size",
+                        "batch",
+                        values["batch"],
+                        r,
+                        inputMode="text",
+                        hint="“full” or 1 – number of training points",
+                    ),
+                    _field("Epochs", "epochs", values["epochs"], r, inputMode="numeric"),
+                    _field("Seed", "seed", values["seed"], r, inputMode="numeric"),
+                ],
+                className="pg-row pg-row-2",
+            ),
+            html.Div(schedule_groups, id="pg-schedule-params"),
+            html.Details(
+                [
+                    html.Summary("Optimizer hyperparameters and update rule"),
+                    html.Div(hyper_groups, id="pg-optimizer-params"),
+                    dcc.Markdown(id="pg-opt-info", mathjax=True, className="pg-math small"),
+                ],
+                className="pg-details",
+            ),
+        ],
+    )
+    regularization = _section(
+        "Regularization",
+        "regularization",
+        [
+            html.Div(
+                [
+                    _field("L1 λ₁", "l1", values["l1"], r),
+                    _field("L2 λ₂", "l2", values["l2"], r),
+                    _field("Dropout keep p", "keep", values["keep"], r),
+                ],
+                className="pg-row pg-row-3",
+            ),
+        ],
+    )
+    return html.Div(
+        [data, network, init, training, regularization],
+        className="pg-controls panel",
+        id="pg-controls",
+    )
+
+
+def _param_field(component_id: str, param: Param, value: str) -> html.Label:
+    hint = f"{param.minimum:g} – {param.maximum:g}"
+    return html.Label(
+        [
+            html.Span(
+                [param.label, " ", html.Span(f"({param.default:g} default)", className="muted")],
+                className="pg-label",
+            ),
+            dcc.Input(
+                id=component_id,
+                type="text",
+                value=value,
+                debounce=DEBOUNCE_SECONDS,
+                inputMode="decimal",
+                autoComplete="off",
+                spellCheck=False,
+                className="pg-input",
+            ),
+        ],
+        className="pg-field",
+        title=f"valid: {hint}",
+    )
+
+
+def playback_bar(player: str, counter: str = "Epoch 0") -> html.Div:
+    """Play / pause / step / reset / end, a scrubber, speed and the epoch counter."""
+
+    def button(text: str, action: str, title: str, **extra) -> html.Button:
+        return html.Button(
+            text,
+            title=title,
+            type="button",
+            **{"data-player": player, "data-action": action},
+            **extra,
+        )
+
+    return html.Div(
+        [
+            button("⏮", "reset", "Reset to epoch 0 (R)", className="pg-icon"),
+            button("◀", "back", "One snapshot back (←)", className="pg-icon"),
+            button("▶ Play", "play", "Play / pause (space)", className="primary play"),
+            button("▶|", "step", "One snapshot forward (→)", className="pg-icon"),
+            button("⏭", "end", "Jump to the end (E)", className="pg-icon"),
+            # dcc.Input takes no data-* attributes: assets/playground.js puts the player's
+            # <input type="range" data-player=… data-role="scrub"> in this slot.
+            html.Span(className="pg-scrub", **{"data-scrub-slot": player}),
+            html.Label(
+                [
+                    "speed ",
+                    html.Select(
+                        [html.Option(label, value=value) for label, value in SPEEDS],
+                        **{"data-player": player, "data-role": "speed", "aria-label": "speed"},
+                    ),
+                ],
+                className="speed",
+            ),
+            html.Span(
+                counter,
+                className="counter",
+                **{"data-player": player, "data-role": "counter", "aria-live": "off"},
+            ),
+        ],
+        className="playback pg-playback",
+        **{"data-group": "playback", "data-group-label": "playback"},
+    )
+
+
+def node_legend(items: Sequence[tuple[str, str]]) -> list:
+    """'Node type: ● Input ● ReLU ● Sigmoid' (the slide's legend)."""
+    return [
+        html.Span("Node type:", className="pg-legend-title"),
+        *[
+            html.Span(
+                [html.Span(className="pg-dot", style={"background": color}), label],
+                className="pg-legend-item",
+            )
+            for label, color in items
+        ],
+    ]
+
+
+def link_legend() -> html.Div:
+    """Link colours (sign) and widths (|value| levels), for weights and for gradients.
+
+    Both label rows are in the page; CSS shows the one matching the panel's `data-view`.
+    """
+    negative = [s for s in LINK_STYLES if s["sign"] < 0]
+    positive = [s for s in LINK_STYLES if s["sign"] > 0]
+    zero = LINK_STYLES[0]
+
+    def swatch(style: dict) -> html.Span:
+        return html.Span(
+            className="pg-line",
+            style={"background": style["color"], "height": f"{max(2, style['width'])}px"},
+        )
+
+    rows = []
+    for view, labels in LINK_LEVEL_LABELS.items():
+        symbol = "weight w" if view == "weights" else "gradient ∂L/∂w"
+        rows.append(
+            html.Div(
+                [
+                    html.Span(f"Link = {symbol}:", className="pg-legend-title"),
+                    html.Span(
+                        [swatch(negative[-1]), "negative"], className="pg-legend-item"
+                    ),
+                    html.Span(
+                        [swatch(positive[-1]), "positive"], className="pg-legend-item"
+                    ),
+                    html.Span("width ∝ |value|:", className="pg-legend-title"),
+                    html.Span([swatch(zero), labels[0]], className="pg-legend-item"),
+                    *[
+                        html.Span([swatch(style), label], className="pg-legend-item")
+                        for style, label in zip(positive, labels[1:], strict=True)
+                    ],
+                ],
+                className=f"pg-legend pg-link-legend pg-only-{view}",
+            )
+        )
+    return html.Div(rows)
+
+
+def view_toggle(value: str) -> dcc.RadioItems:
+    return dcc.RadioItems(
+        id="pg-view",
+        options=[
+            {"label": "Weights", "value": "weights"},
+            {"label": "Gradients", "value": "gradients"},
+        ],
+        value=value,
+        className="pg-segmented",
+        inputClassName="pg-pill-input",
+        labelClassName="pg-pill",
+    )
+
+
+def tab_toggle(value: str) -> dcc.RadioItems:
+    return dcc.RadioItems(
+        id="pg-tab",
+        options=[
+            {"label": "Train one network", "value": "train"},
+            {"label": "Compare initializations", "value": "compare"},
+        ],
+        value=value,
+        className="pg-tabs",
+        inputClassName="pg-pill-input",
+        labelClassName="pg-tab",
+    )
+
+
+def stats_block() -> html.Div:
+    """Big numbers (filled by assets/playground.js every frame)."""
+
+    def stat(label: str, role: str) -> html.Div:
+        return html.Div(
+            [html.Span(label, className="pg-stat-label"), html.Span("–", className="pg-stat-value",
+                                                                      **{"data-stat": role})],
+            className="pg-stat",
+        )  # fmt: skip
+
+    return html.Div(
+        [
+            stat("Train loss", "trainLoss"),
+            stat("Test loss", "testLoss"),
+            stat("Train accuracy", "trainAcc"),
+            stat("Test accuracy", "testAcc"),
+            stat("Learning rate", "lr"),
+        ],
+        className="pg-stats",
+        id="pg-stats",
+    )
+
+
+def placeholder_figure(height: int) -> dict:
+    """An empty figure of the final height (no jump when the run arrives)."""
+    return {
+        "data": [],
+        "layout": {
+            "height": height,
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "rgba(0,0,0,0)",
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        },
+    }
+
+
+def graph(component_id: str, height: int, **extra) -> dcc.Graph:
+    return dcc.Graph(
+        id=component_id,
+        figure=placeholder_figure(height),
+        config={"displayModeBar": False, "responsive": True, "scrollZoom": False},
+        style={"height": f"{height}px"},
+        className="pg-graph",
+        **extra,
+    )

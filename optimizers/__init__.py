@@ -1,0 +1,110 @@
+"""Optimizers as the slides show them: update rules, learning-rate schedules, trajectory engine.
+
+Pure JAX + optax, numpy out; no dash/plotly. Nothing is created or compiled at import time.
+
+Metadata (what the UI shows; defaults shown are the defaults used)::
+
+    OPTIMIZERS: Mapping[str, OptimizerSpec]   gd, momentum, nesterov, adagrad, rmsprop, adam
+    OptimizerSpec(id, title, hyperparameters, latex, note, default_enabled, color_index)
+        hyperparameters[0] is the learning rate "lr" (eta_0); .rule_hyperparameters the rest
+    SCHEDULES: Mapping[str, ScheduleSpec]     constant, inverse_time, exponential, step,
+                                              warmup_cosine
+    ScheduleSpec(id, title, parameters, latex, note)
+    HyperParameter(name, label, latex, default, minimum, maximum, log_scale, integer)
+    GRADIENT_LATEX, NOISY_GRADIENT_LATEX      the g_t every update equation uses
+
+Trajectories on a 2-D landscape (the optimizer lab; one compiled program per step bucket, no
+recompilation when any number changes)::
+
+    trajectories(landscape_id, start, configs, steps, noise_sigma=0.0, seed=0) -> [Trajectory]
+    OptimizerConfig(optimizer, enabled, lr, schedule, schedule_params, hyperparams)
+    OptimizerConfig.default(optimizer_id)
+    Trajectory(optimizer, path[k+1, 2], loss[k+1], lr[k], diverged_at)
+    warm_up()                                 compile every bucket (per worker, after fork)
+
+Update rules for any pytree (the network playground trains its MLP with these)::
+
+    build_optimizer(optimizer_id, learning_rate_schedule, **hyperparams)
+        -> optax.GradientTransformation; hyperparams (alpha, gamma, beta1, beta2, eps) may be
+        Python floats or traced arrays, missing ones take the spec defaults.
+    make_schedule(schedule_id, lr, params=None, total_steps=1) -> (count -> eta_count)
+        schedule chosen in Python; lr, params and total_steps may be traced arrays.
+    make_traced_schedule(kind, lr, params, total_steps) -> (count -> eta_count)
+        the schedule itself chosen by a traced int ``kind`` (``schedule_kind(schedule_id)``);
+        ``params`` must name every entry of SCHEDULE_PARAMETER_NAMES. The engine uses the
+        vectorised ``traced_schedule_table`` (same formulas).
+
+    >>> schedule = make_schedule("inverse_time", 0.1, {"decay_rate": 0.01}, total_steps=500)
+    >>> tx = build_optimizer("momentum", schedule, alpha=0.9)
+    >>> state = tx.init(params); updates, state = tx.update(grads, state, params)
+
+``t = 0, 1, 2, …`` counts updates in every equation and schedule (the first update uses
+``eta_0``-based ``eta_t`` at ``t = 0``, like optax's ``count``).
+"""
+
+from jax_config import configure_jax
+
+configure_jax()
+
+from optimizers.config import OptimizerConfig, default_configs  # noqa: E402
+from optimizers.engine import (  # noqa: E402
+    DIVERGENCE_LOSS_LIMIT,
+    DIVERGENCE_SPAN_FACTOR,
+    MAX_STEPS,
+    STEP_BUCKETS,
+    Trajectory,
+    gradient_noise,
+    trajectories,
+    warm_up,
+)
+from optimizers.schedules import (  # noqa: E402
+    SCHEDULE_KINDS,
+    make_schedule,
+    make_traced_schedule,
+    schedule_kind,
+    traced_schedule_table,
+)
+from optimizers.specs import (  # noqa: E402
+    GRADIENT_LATEX,
+    NOISY_GRADIENT_LATEX,
+    OPTIMIZERS,
+    SCHEDULE_PARAMETER_NAMES,
+    SCHEDULES,
+    HyperParameter,
+    OptimizerSpec,
+    ScheduleSpec,
+    get_optimizer_spec,
+    get_schedule_spec,
+)
+from optimizers.transforms import build_optimizer, slide_momentum, slide_nesterov  # noqa: E402
+
+__all__ = [
+    "DIVERGENCE_LOSS_LIMIT",
+    "DIVERGENCE_SPAN_FACTOR",
+    "GRADIENT_LATEX",
+    "MAX_STEPS",
+    "NOISY_GRADIENT_LATEX",
+    "OPTIMIZERS",
+    "SCHEDULES",
+    "SCHEDULE_KINDS",
+    "SCHEDULE_PARAMETER_NAMES",
+    "STEP_BUCKETS",
+    "HyperParameter",
+    "OptimizerConfig",
+    "OptimizerSpec",
+    "ScheduleSpec",
+    "Trajectory",
+    "build_optimizer",
+    "default_configs",
+    "get_optimizer_spec",
+    "get_schedule_spec",
+    "gradient_noise",
+    "make_schedule",
+    "make_traced_schedule",
+    "schedule_kind",
+    "slide_momentum",
+    "slide_nesterov",
+    "trajectories",
+    "traced_schedule_table",
+    "warm_up",
+]

@@ -1,0 +1,555 @@
+"""Optimizer lab page: pick a landscape and a start, pick optimizers, watch them walk downhill.
+
+One server callback turns every control change into validated settings, asks the (cached)
+engine for the whole run once and sends it to the browser; playback runs in assets/lab.js.
+A landscape or view change sends a new figure; any other change sends a small Patch plus the
+run (float32, base64).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import dash
+import numpy as np
+from dash import ALL, Input, Output, Patch, State, callback, clientside_callback, ctx, dcc, html
+
+from components.encoding import encode_array
+from components.lab_controls import (
+    FIELD,
+    field_id,
+    landscape_picker,
+    optimizer_table,
+    playback_bar,
+    run_controls,
+)
+from components.lab_equations import EquationBlock, equations_panel
+from components.lab_figures import (
+    FIRST_PATH_TRACE,
+    Marker,
+    TraceStyle,
+    landscape_figure,
+    log_offset,
+    loss_figure,
+    schedule_figure,
+    start_shape,
+)
+from components.palette import OPTIMIZER_COLORS
+from landscapes import LANDSCAPES, evaluate_grid, get_landscape
+from optimizers.config import OptimizerConfig
+from optimizers.engine import trajectories
+from optimizers.specs import GRADIENT_LATEX, NOISY_GRADIENT_LATEX, OPTIMIZERS, SCHEDULES
+from serving.cache import get_or_compute
+from settings.fields import format_float
+from settings.optimizer_lab import (
+    MAX_STEPS,
+    LabSettings,
+    from_query,
+    parse_flat,
+    parse_flat_detailed,
+)
+
+dash.register_page(
+    __name__, path="/optimizers", name="Optimizer lab", title="Optimizer lab", order=1
+)
+
+GRID_POINTS = 180  # display grid: 180² float32 keeps a landscape change well under 400 KB
+
+
+# ---- engine calls (cached by canonical keys) ------------------------------------------------
+def landscape_grid(landscape_id: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return get_or_compute(
+        f"grid:v1:{landscape_id}:{GRID_POINTS}", lambda: evaluate_grid(landscape_id, GRID_POINTS)
+    )
+
+
+def engine_configs(settings: LabSettings) -> list[OptimizerConfig]:
+    return [
+        OptimizerConfig(
+            optimizer=row.id,
+            enabled=True,
+            lr=row.lr,
+            schedule=row.schedule,
+            schedule_params=row.schedule_values,
+            hyperparams=row.hyperparam_values,
+        )
+        for row in settings.enabled
+    ]
+
+
+def run_payload(settings: LabSettings) -> dict[str, Any]:
+    """The whole run as the browser needs it (cached: identical settings are computed once)."""
+
+    def compute() -> dict[str, Any]:
+        landscape = get_landscape(settings.landscape)
+        results = trajectories(
+            settings.landscape,
+            settings.start,
+            engine_configs(settings),
+            settings.steps,
+            noise_sigma=settings.noise,
+            seed=settings.seed,
+        )
+        index = {o.id: i for i, o in enumerate(settings.optimizers)}
+        runs = []
+        for result in results:
+            i = index[result.optimizer]
+            runs.append(
+                {
+                    "id": result.optimizer,
+                    "title": OPTIMIZERS[result.optimizer].title,
+                    "path_trace": FIRST_PATH_TRACE + 2 * i,
+                    "head_trace": FIRST_PATH_TRACE + 2 * i + 1,
+                    "loss_trace": i,
+                    "path": encode_array(result.path, "float32"),
+                    "loss": encode_array(result.loss, "float32"),
+                    "lr": _encode_learning_rates(result.lr),
+                    "diverged_at": result.diverged_at,
+                    "final_loss": float(result.loss[-1]) if len(result.loss) else None,
+                    "final_point": [float(v) for v in result.path[-1]],
+                    "nearest_minimum": _nearest_minimum(landscape, result.path[-1]),
+                }
+            )
+        _, _, z = landscape_grid(settings.landscape)
+        return {
+            "steps": settings.steps,
+            "min_value": landscape.min_value,
+            "log_offset": log_offset(z, landscape.min_value),
+            "runs": runs,
+        }
+
+    return get_or_compute(settings.cache_key(), compute)
+
+
+def _encode_learning_rates(rates: np.ndarray) -> dict[str, Any]:
+    """A constant schedule needs one number, not one per step."""
+    if len(rates) and np.all(rates == rates[0]):
+        return {"constant": float(rates[0]), "length": len(rates)}
+    return encode_array(rates, "float32")
+
+
+def _nearest_minimum(landscape: Any, point: np.ndarray) -> str | None:
+    """'global (3, 2)' when the point is within 2 % of the domain of a listed minimum."""
+    (x_min, x_max), (y_min, y_max) = landscape.domain
+    tolerance = 0.02 * max(x_max - x_min, y_max - y_min)
+    for minimum in landscape.minima:
+        if np.hypot(point[0] - minimum.x, point[1] - minimum.y) <= tolerance:
+            return f"{minimum.kind} ({minimum.x:.3g}, {minimum.y:.3g})"
+    return None
+
+
+# ---- figures ---------------------------------------------------------------------------------
+def trace_styles(settings: LabSettings, payload: dict[str, Any] | None = None) -> list[TraceStyle]:
+    diverged = {run["id"]: run["diverged_at"] for run in (payload or {}).get("runs", [])}
+    return [
+        TraceStyle(
+            id=row.id,
+            title=OPTIMIZERS[row.id].title,
+            color=OPTIMIZER_COLORS[row.id],
+            visible=row.enabled,
+            diverged_at=diverged.get(row.id),
+        )
+        for row in settings.optimizers
+    ]
+
+
+def full_landscape_figure(settings: LabSettings, payload: dict[str, Any]) -> Any:
+    landscape = get_landscape(settings.landscape)
+    xs, ys, z = landscape_grid(settings.landscape)
+    return landscape_figure(
+        xs,
+        ys,
+        z,
+        min_value=landscape.min_value,
+        domain=landscape.domain,
+        minima=[Marker(m.x, m.y, m.value, m.kind) for m in landscape.minima],
+        start=settings.start,
+        styles=trace_styles(settings, payload),
+        view=settings.view,
+    )
+
+
+def patch_landscape_figure(settings: LabSettings, payload: dict[str, Any]) -> Patch:
+    """Same landscape and view: only names, visibility, head symbols and the start move."""
+    patch = Patch()
+    for i, style in enumerate(trace_styles(settings, payload)):
+        path, head = FIRST_PATH_TRACE + 2 * i, FIRST_PATH_TRACE + 2 * i + 1
+        patch["data"][path]["name"] = style.legend_name
+        patch["data"][path]["visible"] = style.visible
+        patch["data"][head]["visible"] = style.visible
+        patch["data"][head]["marker"]["symbol"] = "x" if style.diverged_at is not None else "circle"
+    if settings.view == "surface":
+        patch["data"][2]["x"] = [settings.start[0]]
+        patch["data"][2]["y"] = [settings.start[1]]
+    else:
+        patch["layout"]["shapes"][0] = start_shape(*settings.start, get_landscape(settings.landscape).domain)
+    return patch
+
+
+def patch_side_figure(settings: LabSettings, payload: dict[str, Any], with_names: bool) -> Patch:
+    patch = Patch()
+    for i, style in enumerate(trace_styles(settings, payload)):
+        patch["data"][i]["visible"] = style.visible
+        if with_names:
+            patch["data"][i]["name"] = style.legend_name
+    patch["layout"]["xaxis"]["range"] = [0, settings.steps]
+    return patch
+
+
+def equation_blocks(settings: LabSettings) -> list[EquationBlock]:
+    blocks = []
+    for row in settings.enabled:
+        spec = OPTIMIZERS[row.id]
+        schedule = SCHEDULES[row.schedule]
+        values = {r"\eta_0": format_float(row.lr)}
+        for parameter in schedule.parameters:
+            values[parameter.latex] = format_float(row.schedule_values[parameter.name])
+        for parameter in spec.rule_hyperparameters:
+            values[parameter.latex] = format_float(row.hyperparam_values[parameter.name])
+        blocks.append(
+            EquationBlock(
+                id=row.id,
+                title=spec.title,
+                color=OPTIMIZER_COLORS[row.id],
+                update_latex=spec.latex,
+                schedule_title=schedule.title,
+                schedule_latex=schedule.latex,
+                values=values,
+                note=spec.note,
+            )
+        )
+    return blocks
+
+
+def results_table(settings: LabSettings, payload: dict[str, Any]) -> html.Table:
+    """Where each optimizer ended: a number to read, not just a picture."""
+    rows = []
+    for run in payload["runs"]:
+        if run["diverged_at"] is not None:
+            outcome = html.Span(f"diverged at step {run['diverged_at']}", className="bad")
+        elif run["nearest_minimum"]:
+            outcome = html.Span(f"reached {run['nearest_minimum']}", className="good")
+        else:
+            outcome = html.Span("still on its way", className="muted")
+        final = run["final_loss"]
+        rows.append(
+            html.Tr(
+                [
+                    html.Td([html.Span(className="swatch", style={"backgroundColor": OPTIMIZER_COLORS[run["id"]]}),
+                             run["title"]]),
+                    html.Td(f"{final:.6g}" if final is not None else "—", className="num"),
+                    html.Td(f"({run['final_point'][0]:.4g}, {run['final_point'][1]:.4g})", className="num"),
+                    html.Td(outcome),
+                ]
+            )
+        )
+    head = html.Tr([html.Th("Optimizer"), html.Th(f"J after {settings.steps} steps"),
+                    html.Th("final w"), html.Th("outcome")])
+    return html.Table([html.Thead(head), html.Tbody(rows)], className="results")
+
+
+# ---- layout ----------------------------------------------------------------------------------
+def control_values(settings: LabSettings) -> dict[str, str]:
+    """Text for every control, including the parameters of schedules not currently chosen."""
+    flat = settings.to_flat()
+    values = dict(flat)
+    for row in settings.optimizers:
+        for schedule in SCHEDULES.values():
+            for parameter in schedule.parameters:
+                if schedule.id == row.schedule:
+                    text = flat[f"{row.id}.{parameter.name}"]
+                else:
+                    text = format_float(parameter.default)
+                values[f"{row.id}.{schedule.id}.{parameter.name}"] = text
+    return values
+
+
+def layout(**query: str) -> html.Div:
+    settings, messages, _ = from_query(urlencode(query))
+    values = control_values(settings)
+    landscape = get_landscape(settings.landscape)
+    return html.Div(
+        [
+            dcc.Store(id="lab-settings", data=settings.to_flat()),
+            dcc.Store(id="lab-run"),
+            dcc.Store(id="lab-query"),
+            html.Div(id="lab-player-sync", hidden=True),
+            html.Div(id="lab-url-sync", hidden=True),
+            html.Div(id="lab-schedule-sync", hidden=True),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.H1("Optimizer lab"),
+                            html.P(
+                                "Pick a cost landscape, click or drag the red dot to choose the start, "
+                                "pick optimizers and their learning rates, then press play.",
+                                className="muted",
+                            ),
+                        ],
+                        className="lab-intro",
+                    ),
+                    html.Div(
+                        [html.Ul([html.Li(m) for m in messages])] if messages else [],
+                        id="lab-messages",
+                        className="messages",
+                        role="status",
+                    ),
+                ]
+            ),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.Div(
+                                [
+                                    landscape_picker([(k, v.title) for k, v in LANDSCAPES.items()], settings.landscape),
+                                    html.Div(
+                                        dcc.Checklist(
+                                            id=field_id("view"),
+                                            options=[{"label": " 3-D surface", "value": "surface"}],
+                                            value=["surface"] if settings.view == "surface" else [],
+                                            className="view-toggle",
+                                        ),
+                                        **{"data-group": "view"},
+                                    ),
+                                ],
+                                className="landscape-bar",
+                            ),
+                            html.Div(
+                                [
+                                    dcc.Markdown(f"${landscape.latex}$", mathjax=True, id="lab-formula"),
+                                    html.Span(landscape.note, id="lab-note", className="muted"),
+                                ],
+                                className="formula",
+                            ),
+                            html.Div(
+                                dcc.Graph(
+                                    id="lab-landscape",
+                                    figure=_empty_figure(),
+                                    config={
+                                        "edits": {"shapePosition": True},
+                                        "displaylogo": False,
+                                        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+                                        "toImageButtonOptions": {"filename": "optimizer-lab"},
+                                    },
+                                    className="landscape-graph",
+                                ),
+                                className="landscape-frame",
+                                **{"data-fullscreen-target": "1"},
+                            ),
+                            playback_bar("lab"),
+                        ],
+                        className="panel lab-main",
+                    ),
+                    html.Div(
+                        [
+                            html.Div(
+                                [
+                                    html.Div("Cost against step (log scale)", className="panel-title"),
+                                    dcc.Graph(id="lab-loss", figure=_empty_figure(),
+                                              config={"displaylogo": False}, className="loss-graph"),
+                                    html.Details(
+                                        [
+                                            html.Summary("Learning rate used at each step"),
+                                            dcc.Graph(id="lab-schedule", figure=_empty_figure(),
+                                                      config={"displaylogo": False},
+                                                      className="schedule-graph"),
+                                        ],
+                                        className="schedule-details",
+                                    ),
+                                ],
+                                className="panel",
+                            ),
+                            html.Div(
+                                [html.Div("Where they ended", className="panel-title"),
+                                 html.Div(id="lab-results")],
+                                className="panel",
+                                **{"data-group": "results"},
+                            ),
+                        ],
+                        className="lab-side",
+                    ),
+                ],
+                className="lab-grid",
+            ),
+            html.Div(
+                [
+                    html.Div("Optimizers", className="panel-title"),
+                    run_controls(values, MAX_STEPS),
+                    optimizer_table(list(OPTIMIZERS.values()), list(SCHEDULES.values()), values,
+                                    OPTIMIZER_COLORS),
+                ],
+                className="panel",
+            ),
+            html.Div(
+                [
+                    html.Div("Update rules in use", className="panel-title"),
+                    html.Div(id="lab-equations"),
+                ],
+                className="panel",
+                **{"data-group": "equations"},
+            ),
+        ],
+        className="lab",
+    )
+
+
+def _empty_figure() -> dict[str, Any]:
+    return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False},
+                                   "paper_bgcolor": "white", "plot_bgcolor": "white"}}
+
+
+# ---- the one server callback ---------------------------------------------------------------
+def raw_from_controls(fields: list[dict[str, Any]], settings_flat: dict[str, str]) -> dict[str, Any]:
+    """Control values keyed by the settings vocabulary (only the chosen schedule's parameters)."""
+    raw: dict[str, Any] = {}
+    by_key = {f["id"]["key"]: f.get("value") for f in fields}
+    for key, value in by_key.items():
+        if key == "view":
+            raw[key] = "surface" if value and "surface" in value else "contour"
+        elif key.endswith(".on"):
+            raw[key] = "1" if value and "on" in value else "0"
+        elif key.count(".") == 2:
+            optimizer_id, schedule_id, name = key.split(".")
+            chosen = by_key.get(f"{optimizer_id}.schedule", settings_flat.get(f"{optimizer_id}.schedule"))
+            if schedule_id == chosen:
+                raw[f"{optimizer_id}.{name}"] = value
+        else:
+            raw[key] = value
+    return raw
+
+
+def start_from_graph(click: dict | None, relayout: dict | None, trigger: str) -> tuple[float, float] | None:
+    """A new start from a click on the landscape or a drag of the red dot."""
+    if trigger == "lab-landscape.clickData" and click and click.get("points"):
+        point = click["points"][0]
+        if "x" in point and "y" in point:
+            return float(point["x"]), float(point["y"])
+    if trigger == "lab-landscape.relayoutData" and relayout:
+        keys = ("shapes[0].x0", "shapes[0].x1", "shapes[0].y0", "shapes[0].y1")
+        if all(k in relayout for k in keys):
+            x = (float(relayout[keys[0]]) + float(relayout[keys[1]])) / 2
+            y = (float(relayout[keys[2]]) + float(relayout[keys[3]])) / 2
+            return x, y
+    return None
+
+
+@callback(
+    Output("lab-landscape", "figure"),
+    Output("lab-loss", "figure"),
+    Output("lab-schedule", "figure"),
+    Output("lab-run", "data"),
+    Output("lab-settings", "data"),
+    Output("lab-query", "data"),
+    Output("lab-messages", "children"),
+    Output({"type": FIELD, "key": ALL}, "className"),
+    Output({"type": FIELD, "key": "w1"}, "value"),
+    Output({"type": FIELD, "key": "w2"}, "value"),
+    Output("lab-equations", "children"),
+    Output("lab-results", "children"),
+    Output("lab-formula", "children"),
+    Output("lab-note", "children"),
+    Input({"type": FIELD, "key": ALL}, "value"),
+    Input("lab-landscape", "clickData"),
+    Input("lab-landscape", "relayoutData"),
+    State("lab-settings", "data"),
+)
+def update_lab(_values, click, relayout, settings_flat):  # type: ignore[no-untyped-def]
+    """Controls / click / drag → validated settings → cached run → figures and the run store."""
+    trigger = ctx.triggered_id
+    trigger_prop = ctx.triggered[0]["prop_id"] if ctx.triggered else ""
+    previous, _ = parse_flat(settings_flat or {}, LabSettings.default())
+    fields = ctx.inputs_list[0]
+    raw = raw_from_controls(fields, settings_flat or {})
+
+    new_start = start_from_graph(click, relayout, trigger_prop)
+    if trigger_prop.startswith("lab-landscape.") and new_start is None:
+        raise dash.exceptions.PreventUpdate  # zoom/pan or a click off the plot: nothing to do
+    if new_start is not None:
+        raw["w1"], raw["w2"] = format_float(new_start[0]), format_float(new_start[1])
+    if isinstance(trigger, dict) and trigger.get("key") == "landscape":
+        raw.pop("w1", None)  # a new landscape starts from its own default start
+        raw.pop("w2", None)
+
+    settings, rejected = parse_flat_detailed(raw, previous)
+    messages, invalid = list(rejected.values()), set(rejected)
+    class_names = ["num invalid" if f["id"]["key"] in invalid else _base_class(f["id"]["key"]) for f in fields]
+
+    payload = run_payload(settings)
+    new_figure = (
+        not ctx.triggered
+        or settings.landscape != previous.landscape
+        or settings.view != previous.view
+        or trigger is None
+    )
+    if new_figure:
+        landscape_fig = full_landscape_figure(settings, payload)
+        loss_fig = loss_figure(trace_styles(settings, payload), settings.steps)
+        schedule_fig = schedule_figure(trace_styles(settings, payload), settings.steps)
+    else:
+        landscape_fig = patch_landscape_figure(settings, payload)
+        loss_fig = patch_side_figure(settings, payload, with_names=True)
+        schedule_fig = patch_side_figure(settings, payload, with_names=False)
+
+    landscape = get_landscape(settings.landscape)
+    run = {**payload, "view": settings.view}
+    message_list = [html.Ul([html.Li(m) for m in messages])] if messages else []
+    gradient = NOISY_GRADIENT_LATEX if settings.noise > 0 else GRADIENT_LATEX
+    return (
+        landscape_fig,
+        loss_fig,
+        schedule_fig,
+        run,
+        settings.to_flat(),
+        settings.to_query(),
+        message_list,
+        class_names,
+        format_float(settings.start[0]),
+        format_float(settings.start[1]),
+        equations_panel(equation_blocks(settings), gradient),
+        results_table(settings, payload),
+        f"${landscape.latex}$",
+        landscape.note,
+    )
+
+
+def _base_class(key: str) -> str:
+    return "" if key in ("landscape", "view") or key.endswith((".on", ".schedule")) else "num"
+
+
+# The run goes to the browser's player; the URL follows the settings without reloading the page.
+clientside_callback(
+    "function (run) { return window.LossViz && window.LossViz.lab ? window.LossViz.lab.load(run) : ''; }",
+    Output("lab-player-sync", "children"),
+    Input("lab-run", "data"),
+)
+clientside_callback(
+    """function (query) {
+        if (query === undefined || query === null) { return window.dash_clientside.no_update; }
+        const keep = new URLSearchParams(window.location.search);
+        const next = new URLSearchParams(query);
+        for (const key of ["hide", "present"]) { if (keep.has(key)) next.set(key, keep.get(key)); }
+        const text = next.toString();
+        window.history.replaceState(null, "", window.location.pathname + (text ? "?" + text : ""));
+        return window.dash_clientside.no_update;
+    }""",
+    Output("lab-url-sync", "title"),
+    Input("lab-query", "data"),
+)
+clientside_callback(
+    """function (schedules, ids) {
+        (ids || []).forEach(function (id, i) {
+            if (!id.key.endsWith(".schedule")) { return; }
+            const optimizer = id.key.split(".")[0];
+            document.querySelectorAll('.schedule-params[data-opt="' + optimizer + '"]').forEach(function (el) {
+                el.hidden = el.dataset.schedule !== schedules[i];
+            });
+        });
+        return window.dash_clientside.no_update;
+    }""",
+    Output("lab-schedule-sync", "title"),
+    Input({"type": FIELD, "key": ALL}, "value"),
+    State({"type": FIELD, "key": ALL}, "id"),
+)

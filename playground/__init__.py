@@ -1,0 +1,119 @@
+"""Network playground engine: a small MLP learning a 2-D binary classification task.
+
+Pure JAX inside, numpy out (no dash/plotly). Importing configures JAX (float64 on for the rest
+of the app; the playground itself runs in float32) but creates no array and compiles nothing.
+
+Quick start (also works in a notebook)::
+
+    import playground as pg
+    run = pg.train(pg.PlaygroundConfig(dataset="xor"))        # -> PlaygroundRun (numpy)
+    runs = pg.train_inits(pg.PlaygroundConfig())              # zero / too_small / appropriate /
+                                                              # too_large, one jitted call
+    maps = pg.activation_maps(run, snapshot_index=-1)         # (n_neurons + 1, 40, 40)
+
+Public API
+----------
+``PlaygroundConfig`` (frozen dataclass; the single source of defaults; see ``playground.config``)::
+
+    dataset="circle"  n_samples=400  noise=0.05  train_fraction=0.5  data_seed=0
+    hidden=(8, 4)  activation="relu"  init="appropriate"  init_scale=None (scheme's own s)
+    optimizer="gd"  lr=0.1  optimizer_params={} (missing -> optimizers.OPTIMIZERS defaults)
+    schedule="constant"  schedule_params={} (missing -> optimizers.SCHEDULES defaults)
+    batch_size=None (full batch; values >= n_train mean full batch)  l1=0.0  l2=0.0
+    keep_prob=1.0 (dropout off)  epochs=500  snapshot_every=None (auto: ceil(epochs / 50))
+    grid_size=50  seed=0 (init noise, minibatch order, dropout masks)
+  derived: layer_sizes, n_train, effective_batch_size, steps_per_epoch,
+  effective_snapshot_every, snapshot_epochs, resolved_optimizer_params(),
+  resolved_schedule_params()
+
+``validate(config) -> list[str]`` (never raises; empty = valid), ``check(config)`` raises
+``ConfigError(ValueError)`` with ``.messages``. Ranges: ``playground.config.*_RANGE``,
+``MAX_SNAPSHOTS`` (61), ``MAX_UPDATES`` (epochs × minibatches per epoch ≤ 200 000).
+
+``train(config) -> PlaygroundRun`` and ``train_inits(config, inits=DEMO_INIT_IDS) ->
+dict[str, PlaygroundRun]`` (one jitted, vmapped call; same data, seed, Z, minibatches; each
+scheme at its default scale; config.init/init_scale ignored). Both raise ``ConfigError``.
+
+``PlaygroundRun`` (frozen, numpy float32; n = last_epoch + 1 rows, row e = after e epochs)::
+
+    config, dataset (Dataset), epochs (n,) int32, train_loss, test_loss, train_accuracy,
+    test_accuracy, penalty, learning_rate (n,), weight_norms, grad_norms, bias_grad_norms
+    (n, n_layers), snapshot_epochs (S,) int32, weights[l] (S, n_in, n_out), biases[l] (S, n_out),
+    weight_grads[l] (S, n_in, n_out), bias_grads[l] (S, n_out), boundary (S, G, G),
+    grid_x, grid_y (G,), diverged_at (int | None)
+    properties/methods: last_epoch, n_snapshots, layer_sizes, boundary_uint8(), params_at(s)
+
+  Losses are mean BCE (data loss) of the evaluation-mode network on the whole split; the
+  objective minimised is train_loss + penalty. Gradients (norms and snapshots) are of the
+  full-batch training data loss. ``boundary[s, i, j] = P(y = 1 | (grid_x[j], grid_y[i]))``.
+  A run whose loss/gradient/weights become non-finite stops: ``diverged_at`` = that epoch and
+  the arrays end at the last finite state (epoch diverged_at − 1, also the last snapshot).
+
+``activation_maps(run, snapshot_index, grid_n=40) -> np.ndarray`` (n_hidden_total + 1, G, G):
+hidden f(z) per neuron (layer 1 first) then the output probability, over ``run.dataset.box``.
+
+``make_dataset(name, n_samples, noise, train_fraction, seed) -> Dataset`` (x_train (n, 2),
+y_train (n,), x_test, y_test float32; ``box``; raw-frame ``mean``/``std``); inputs are
+standardized with the training split's mean and std; ``dataset_for(config)``.
+
+``quantize_probabilities(p) -> uint8`` (``round(255 p)``). ``warm_up(config=None)`` compiles the
+default programs (call once per worker after fork).
+
+Registries (read-only mappings in display order, metadata for the page)::
+
+    DATASETS[id]      -> DatasetSpec(id, title, note, generate)
+    ACTIVATIONS[id]   -> Activation(id, title, latex, fn)
+    INIT_SCHEMES[id]  -> InitScheme(id, title, kind, default_scale, note, adjustable,
+                                    scale_range); .latex; init_latex(id, scale) for another s
+    BIAS_INIT_LATEX = "b = 0" (every scheme), DEMO_INIT_IDS = the demo's four schemes
+    OPTIMIZERS, SCHEDULES: re-exported from ``optimizers`` (same rules as the optimizer lab)
+
+What recompiles: layer sizes, activation, optimizer, schedule, batch size, n_samples /
+train_fraction (data shapes), grid size, the epoch bucket (``engine.EPOCH_BUCKETS``) and the
+number of schemes trained together. Everything else is traced (lr, l1, l2, keep_prob, init
+scheme and scale, optimizer/schedule parameters, seeds, noise, data set, epochs within a bucket,
+snapshot interval): changing it never recompiles.
+"""
+
+from jax_config import configure_jax
+
+configure_jax()
+
+from playground.activations import ACTIVATIONS  # noqa: E402
+from playground.config import ConfigError, PlaygroundConfig, check, validate  # noqa: E402
+from playground.datasets import DATASETS, Dataset, make_dataset  # noqa: E402
+from playground.initializers import (  # noqa: E402
+    BIAS_INIT_LATEX,
+    DEMO_INIT_IDS,
+    INIT_SCHEMES,
+    init_latex,
+)
+from playground.maps import activation_maps  # noqa: E402
+from playground.optim import OPTIMIZERS, SCHEDULES  # noqa: E402
+from playground.run import PlaygroundRun, quantize_probabilities  # noqa: E402
+from playground.training import dataset_for, train, train_inits  # noqa: E402
+from playground.warmup import warm_up  # noqa: E402
+
+__all__ = [
+    "ACTIVATIONS",
+    "BIAS_INIT_LATEX",
+    "DATASETS",
+    "DEMO_INIT_IDS",
+    "INIT_SCHEMES",
+    "OPTIMIZERS",
+    "SCHEDULES",
+    "ConfigError",
+    "Dataset",
+    "PlaygroundConfig",
+    "PlaygroundRun",
+    "activation_maps",
+    "check",
+    "dataset_for",
+    "init_latex",
+    "make_dataset",
+    "quantize_probabilities",
+    "train",
+    "train_inits",
+    "validate",
+    "warm_up",
+]

@@ -1,0 +1,90 @@
+"""``PlaygroundRun``: one finished training run as plain numpy arrays (cacheable, picklable)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from playground.config import PlaygroundConfig
+from playground.datasets import Dataset
+
+
+def quantize_probabilities(probabilities: np.ndarray) -> np.ndarray:
+    """Probabilities in [0, 1] → uint8 ``round(255 p)`` (decode: ``q / 255``, error ≤ 1/510)."""
+    values = np.nan_to_num(np.asarray(probabilities, dtype=np.float32), nan=0.5)
+    return np.clip(np.rint(values * 255.0), 0, 255).astype(np.uint8)
+
+
+@dataclass(frozen=True, eq=False)
+class PlaygroundRun:
+    """A training run. Per-epoch arrays have one row per recorded epoch ``0 … last_epoch``
+    (row e = the network after e epochs; row 0 = the initialization).
+
+    Losses are the mean binary cross-entropy (data loss, no penalty) of the *evaluation-mode*
+    network (dropout replaced by its ×p scaling) on the whole training / test split;
+    ``penalty`` = ``λ1 Σ|W| + λ2 Σ W²`` (so the objective is ``train_loss + penalty``).
+    ``weight_norms[e, l] = ‖W_l‖_F`` and ``grad_norms[e, l] = ‖∂L/∂W_l‖_F`` where L is the
+    full-batch training data loss (evaluation mode, penalty excluded); biases are excluded from
+    both. ``bias_grad_norms[e, l] = ‖∂L/∂b_l‖``: the back-propagated error ∂L/∂z_l summed over
+    the examples — the signal that vanishes toward the input with too-small weights (the weight
+    gradients ``∂L/∂W_l = h_{l−1}ᵀ ∂L/∂z_l`` need not; see the ``too_small`` scheme's note).
+    ``learning_rate[e]`` is the scheduled rate of the first update after epoch e.
+
+    Snapshots (index s, epoch ``snapshot_epochs[s]``): ``weights[l][s]`` (n_in, n_out),
+    ``biases[l][s]`` (n_out,), ``weight_grads[l][s] = ∂L/∂W_l``, ``bias_grads[l][s] = ∂L/∂b_l``
+    (same L as ``grad_norms``) and ``boundary[s, i, j] = P(class 1 | x = (grid_x[j], grid_y[i]))``
+    (float32; see ``boundary_uint8``).
+
+    Divergence: if an epoch produced a non-finite loss, gradient or weight, ``diverged_at`` is
+    that epoch; training stopped there and the arrays end at the last finite state
+    ``last_epoch = diverged_at − 1`` (the last snapshot is that state). Otherwise ``None``.
+    ``diverged_at == 0`` means the initial network itself overflows float32 (e.g. a huge init
+    scale in a deep net): the arrays then hold epoch 0 only, with its non-finite values.
+    """
+
+    config: PlaygroundConfig
+    dataset: Dataset
+    epochs: np.ndarray  # (n,) int32: 0 … last_epoch
+    train_loss: np.ndarray  # (n,) float32
+    test_loss: np.ndarray  # (n,) float32
+    train_accuracy: np.ndarray  # (n,) float32 in [0, 1]
+    test_accuracy: np.ndarray  # (n,) float32 in [0, 1]
+    penalty: np.ndarray  # (n,) float32
+    learning_rate: np.ndarray  # (n,) float32
+    weight_norms: np.ndarray  # (n, n_layers) float32
+    grad_norms: np.ndarray  # (n, n_layers) float32
+    bias_grad_norms: np.ndarray  # (n, n_layers) float32
+    snapshot_epochs: np.ndarray  # (S,) int32
+    weights: tuple[np.ndarray, ...]  # per layer (S, n_in, n_out) float32
+    biases: tuple[np.ndarray, ...]  # per layer (S, n_out) float32
+    weight_grads: tuple[np.ndarray, ...]  # per layer (S, n_in, n_out) float32
+    bias_grads: tuple[np.ndarray, ...]  # per layer (S, n_out) float32
+    boundary: np.ndarray  # (S, G, G) float32
+    grid_x: np.ndarray  # (G,) float32
+    grid_y: np.ndarray  # (G,) float32
+    diverged_at: int | None
+
+    @property
+    def last_epoch(self) -> int:
+        """The last recorded epoch (``config.epochs`` unless the run diverged)."""
+        return int(self.epochs[-1])
+
+    @property
+    def n_snapshots(self) -> int:
+        return int(self.snapshot_epochs.shape[0])
+
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        return self.config.layer_sizes
+
+    def boundary_uint8(self) -> np.ndarray:
+        """``boundary`` quantized to uint8 (S, G, G) for transport: p ≈ q / 255."""
+        return quantize_probabilities(self.boundary)
+
+    def params_at(self, snapshot_index: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The network ``[(W_l, b_l)]`` at snapshot ``snapshot_index``."""
+        return [
+            (weights[snapshot_index], biases[snapshot_index])
+            for weights, biases in zip(self.weights, self.biases, strict=True)
+        ]

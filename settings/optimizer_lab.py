@@ -1,0 +1,317 @@
+"""The optimizer lab's one settings object: defaults, validation, URL query string, cache key.
+
+Controls and URLs speak the same flat vocabulary of keys, so parsing a link and parsing the
+controls is one function (`parse_flat`) and a link round-trips by construction:
+
+    landscape=rosenbrock  w1=-1.5  w2=2  steps=500  noise=0  seed=0  view=contour|surface
+    <optimizer>.on=1|0  <optimizer>.lr=0.01  <optimizer>.schedule=inverse_time
+    <optimizer>.<schedule parameter>=0.01 (e.g. gd.decay_rate)  <optimizer>.<hyperparameter>=0.9
+
+The defaults come from the landscapes' and optimizers' own metadata, so a default shown on the
+page is the default the engine uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from landscapes import LANDSCAPES, get_landscape
+from optimizers.specs import OPTIMIZERS, SCHEDULES
+from settings.fields import (
+    canonical_float,
+    format_float,
+    parse_bool,
+    parse_choice,
+    parse_float,
+    parse_int,
+)
+
+DEFAULT_LANDSCAPE = "himmelblau"
+DEFAULT_STEPS = 500
+MAX_STEPS = 5000
+MAX_NOISE = 1000.0
+MAX_SEED = 2**31 - 1
+VIEWS = ("contour", "surface")
+# URL keys owned by the classroom tools (hidden controls, presentation mode), kept as they are.
+PASSTHROUGH_KEYS = ("hide", "present")
+# Longest query string considered; anything longer is treated as hostile and ignored.
+MAX_QUERY_LENGTH = 8000
+
+
+@dataclass(frozen=True)
+class OptimizerSettings:
+    """One optimizer row of the table. Mappings are stored as sorted (name, value) pairs."""
+
+    id: str
+    enabled: bool
+    lr: float
+    schedule: str
+    schedule_params: tuple[tuple[str, float], ...]
+    hyperparams: tuple[tuple[str, float], ...]
+
+    @classmethod
+    def default(cls, optimizer_id: str) -> OptimizerSettings:
+        spec = OPTIMIZERS[optimizer_id]
+        return cls(
+            id=optimizer_id,
+            enabled=spec.default_enabled,
+            lr=spec.learning_rate.default,
+            schedule="constant",
+            schedule_params=(),
+            hyperparams=tuple(sorted((p.name, p.default) for p in spec.rule_hyperparameters)),
+        )
+
+    @property
+    def schedule_values(self) -> dict[str, float]:
+        return dict(self.schedule_params)
+
+    @property
+    def hyperparam_values(self) -> dict[str, float]:
+        return dict(self.hyperparams)
+
+
+@dataclass(frozen=True)
+class LabSettings:
+    """Everything that determines what the optimizer lab computes and draws."""
+
+    landscape: str
+    start: tuple[float, float]
+    steps: int
+    noise: float
+    seed: int
+    view: str
+    optimizers: tuple[OptimizerSettings, ...]
+
+    @classmethod
+    def default(cls, landscape: str = DEFAULT_LANDSCAPE) -> LabSettings:
+        return cls(
+            landscape=landscape,
+            start=tuple(float(v) for v in get_landscape(landscape).start),  # type: ignore[arg-type]
+            steps=DEFAULT_STEPS,
+            noise=0.0,
+            seed=0,
+            view="contour",
+            optimizers=tuple(OptimizerSettings.default(o) for o in OPTIMIZERS),
+        )
+
+    @property
+    def enabled(self) -> tuple[OptimizerSettings, ...]:
+        return tuple(o for o in self.optimizers if o.enabled)
+
+    def optimizer(self, optimizer_id: str) -> OptimizerSettings:
+        return next(o for o in self.optimizers if o.id == optimizer_id)
+
+    # ---- flat vocabulary -------------------------------------------------------------------
+    def to_flat(self) -> dict[str, str]:
+        """Every setting as text, keyed by the URL vocabulary."""
+        flat = {
+            "landscape": self.landscape,
+            "w1": format_float(self.start[0]),
+            "w2": format_float(self.start[1]),
+            "steps": str(self.steps),
+            "noise": format_float(self.noise),
+            "seed": str(self.seed),
+            "view": self.view,
+        }
+        for row in self.optimizers:
+            flat[f"{row.id}.on"] = "1" if row.enabled else "0"
+            flat[f"{row.id}.lr"] = format_float(row.lr)
+            flat[f"{row.id}.schedule"] = row.schedule
+            for name, value in row.schedule_params + row.hyperparams:
+                flat[f"{row.id}.{name}"] = format_float(value)
+        return flat
+
+    def to_query(self, passthrough: Mapping[str, str] | None = None) -> str:
+        """The query string (no '?') holding what differs from the defaults."""
+        base = LabSettings.default(self.landscape).to_flat()
+        base["landscape"] = DEFAULT_LANDSCAPE
+        mine = self.to_flat()
+        items = [(k, v) for k, v in mine.items() if base.get(k) != v]
+        items += [(k, v) for k, v in (passthrough or {}).items() if k in PASSTHROUGH_KEYS]
+        return urlencode(items, safe=",")
+
+    def cache_key(self) -> str:
+        """Canonical text of everything the computation depends on (not the view)."""
+        parts = [
+            "lab:v1",
+            self.landscape,
+            f"{format_float(self.start[0])},{format_float(self.start[1])}",
+            str(self.steps),
+            format_float(self.noise),
+            str(self.seed if self.noise > 0 else 0),
+        ]
+        for row in self.enabled:
+            values = ",".join(f"{k}={format_float(v)}" for k, v in row.schedule_params + row.hyperparams)
+            parts.append(f"{row.id}:{format_float(row.lr)}:{row.schedule}:{values}")
+        return "|".join(parts)
+
+
+def parse_flat(raw: Mapping[str, Any], previous: LabSettings | None = None) -> tuple[LabSettings, list[str]]:
+    """Settings from flat raw values (controls or URL); invalid values keep `previous`'s.
+
+    Keys missing from `raw` keep `previous`'s value. Returns the settings and one readable
+    message per rejected value.
+    """
+    settings, rejected = parse_flat_detailed(raw, previous)
+    return settings, list(rejected.values())
+
+
+def parse_flat_detailed(
+    raw: Mapping[str, Any], previous: LabSettings | None = None
+) -> tuple[LabSettings, dict[str, str]]:
+    """Like `parse_flat`, but the messages are keyed by the rejected value's key."""
+    rejected: dict[str, str] = {}
+    previous = previous or LabSettings.default()
+
+    def take(value_and_message: tuple[Any, str | None], key: str = "") -> Any:
+        value, message = value_and_message
+        if message:
+            rejected[key] = message
+        return value
+
+    landscape = previous.landscape
+    if "landscape" in raw:
+        landscape = take(
+            parse_choice(raw["landscape"], "Landscape", previous.landscape, LANDSCAPES), "landscape"
+        )
+    # A new landscape starts from its own default start unless a start is given explicitly.
+    start = previous.start if landscape == previous.landscape else LabSettings.default(landscape).start
+    (x_min, x_max), (y_min, y_max) = get_landscape(landscape).domain
+    w1, w2 = start
+    if "w1" in raw:
+        w1 = take(parse_float(raw["w1"], "Start w₁", start[0], x_min, x_max), "w1")
+    if "w2" in raw:
+        w2 = take(parse_float(raw["w2"], "Start w₂", start[1], y_min, y_max), "w2")
+
+    steps = previous.steps
+    if "steps" in raw:
+        steps = take(parse_int(raw["steps"], "Steps", previous.steps, 1, MAX_STEPS), "steps")
+    noise = previous.noise
+    if "noise" in raw:
+        noise = take(
+            parse_float(raw["noise"], "Gradient noise σ", previous.noise, 0.0, MAX_NOISE), "noise"
+        )
+    seed = previous.seed
+    if "seed" in raw:
+        seed = take(parse_int(raw["seed"], "Seed", previous.seed, 0, MAX_SEED), "seed")
+    view = previous.view
+    if "view" in raw:
+        view = take(parse_choice(raw["view"], "View", previous.view, VIEWS), "view")
+
+    rows = tuple(_parse_row(raw, row, take) for row in previous.optimizers)
+    settings = LabSettings(
+        landscape=landscape,
+        start=(canonical_float(w1), canonical_float(w2)),
+        steps=steps,
+        noise=noise,
+        seed=seed,
+        view=view,
+        optimizers=rows,
+    )
+    return settings, rejected
+
+
+def _parse_row(raw: Mapping[str, Any], row: OptimizerSettings, take: Any) -> OptimizerSettings:
+    spec = OPTIMIZERS[row.id]
+    prefix = f"{row.id}."
+
+    enabled = row.enabled
+    if prefix + "on" in raw:
+        enabled = take(
+            parse_bool(raw[prefix + "on"], f"{spec.title}: enabled", row.enabled), prefix + "on"
+        )
+    lr_spec = spec.learning_rate
+    lr = row.lr
+    if prefix + "lr" in raw:
+        lr = take(
+            parse_float(raw[prefix + "lr"], f"{spec.title}: learning rate", row.lr,
+                        lr_spec.minimum, lr_spec.maximum),
+            prefix + "lr",
+        )
+    schedule = row.schedule
+    if prefix + "schedule" in raw:
+        schedule = take(
+            parse_choice(raw[prefix + "schedule"], f"{spec.title}: schedule", row.schedule, SCHEDULES),
+            prefix + "schedule",
+        )
+    old_schedule_values = row.schedule_values if schedule == row.schedule else {}
+    schedule_params = []
+    for parameter in SCHEDULES[schedule].parameters:
+        current = old_schedule_values.get(parameter.name, parameter.default)
+        key = prefix + parameter.name
+        if key in raw:
+            parse = parse_int if parameter.integer else parse_float
+            current = take(
+                parse(raw[key], f"{spec.title}: {parameter.label}", current,
+                      parameter.minimum, parameter.maximum),
+                f"{row.id}.{schedule}.{parameter.name}",
+            )
+        schedule_params.append((parameter.name, float(current)))
+    hyperparams = []
+    for parameter in spec.rule_hyperparameters:
+        current = row.hyperparam_values.get(parameter.name, parameter.default)
+        key = prefix + parameter.name
+        if key in raw:
+            current = take(
+                parse_float(raw[key], f"{spec.title}: {parameter.label}", current,
+                            parameter.minimum, parameter.maximum),
+                key,
+            )
+        hyperparams.append((parameter.name, float(current)))
+    return replace(
+        row,
+        enabled=enabled,
+        lr=lr,
+        schedule=schedule,
+        schedule_params=tuple(sorted(schedule_params)),
+        hyperparams=tuple(sorted(hyperparams)),
+    )
+
+
+def known_keys() -> set[str]:
+    """Every key the vocabulary understands (for reporting unknown URL keys)."""
+    keys = {"landscape", "w1", "w2", "steps", "noise", "seed", "view", *PASSTHROUGH_KEYS}
+    schedule_names = {p.name for s in SCHEDULES.values() for p in s.parameters}
+    for optimizer_id, spec in OPTIMIZERS.items():
+        names = {"on", "lr", "schedule", *schedule_names, *(p.name for p in spec.rule_hyperparameters)}
+        keys |= {f"{optimizer_id}.{name}" for name in names}
+    return keys
+
+
+def from_query(query: str | None) -> tuple[LabSettings, list[str], dict[str, str]]:
+    """Settings from a URL query string ('?a=1&b=2' or 'a=1&b=2'); never raises.
+
+    Returns (settings, messages, passthrough) where passthrough keeps the classroom keys.
+    A malformed or hostile query yields the defaults for whatever could not be used.
+    """
+    messages: list[str] = []
+    text = query or ""
+    if not isinstance(text, str):
+        return LabSettings.default(), ["The link's settings could not be read; showing defaults."], {}
+    if len(text) > MAX_QUERY_LENGTH:
+        return LabSettings.default(), ["The link is too long to be a settings link; showing defaults."], {}
+    pairs = parse_qsl(text.removeprefix("?"), keep_blank_values=True)
+    raw: dict[str, str] = {}
+    passthrough: dict[str, str] = {}
+    known = known_keys()
+    unknown: list[str] = []
+    for key, value in pairs:
+        if key in PASSTHROUGH_KEYS:
+            passthrough[key] = value
+        elif key in known:
+            raw[key] = value
+        else:
+            unknown.append(key)
+    if unknown:
+        shown = ", ".join(repr(k[:30]) for k in unknown[:5])
+        messages.append(f"The link has settings this page does not know ({shown}); they were ignored.")
+    # The landscape decides the default start, so it is parsed first.
+    base = LabSettings.default()
+    if "landscape" in raw:
+        base, landscape_messages = parse_flat({"landscape": raw.pop("landscape")}, base)
+        messages += landscape_messages
+    settings, value_messages = parse_flat(raw, base)
+    return settings, messages + value_messages, passthrough

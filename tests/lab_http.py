@@ -1,0 +1,97 @@
+"""Build the optimizer lab's callback request exactly as the browser sends it (tests, benchmarks)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+FIELD = "lab-field"
+
+
+def lab_field_keys() -> list[str]:
+    """Every control key on the page, in layout order (as the browser lists them)."""
+    from pages.optimizer_lab import control_values
+    from settings.optimizer_lab import LabSettings
+
+    keys = ["landscape", "view", "w1", "w2", "steps", "noise", "seed"]
+    for key in control_values(LabSettings.default()):
+        if key not in keys and key.count(".") in (1, 2):
+            keys.append(key)
+    return keys
+
+
+def default_field_values() -> dict[str, Any]:
+    """What the controls hold on a freshly opened page."""
+    from pages.optimizer_lab import control_values
+    from settings.optimizer_lab import LabSettings
+
+    values: dict[str, Any] = dict(control_values(LabSettings.default()))
+    values["view"] = []
+    for key in list(values):
+        if key.endswith(".on"):
+            values[key] = ["on"] if values[key] == "1" else []
+    return values
+
+
+def _field(key: str) -> dict[str, str]:
+    return {"key": key, "type": FIELD}
+
+
+def lab_request_body(
+    values: dict[str, Any],
+    settings_flat: dict[str, str] | None,
+    changed_key: str | None,
+    click: dict | None = None,
+    relayout: dict | None = None,
+) -> dict[str, Any]:
+    keys = lab_field_keys()
+    outputs = [
+        {"id": "lab-landscape", "property": "figure"},
+        {"id": "lab-loss", "property": "figure"},
+        {"id": "lab-schedule", "property": "figure"},
+        {"id": "lab-run", "property": "data"},
+        {"id": "lab-settings", "property": "data"},
+        {"id": "lab-query", "property": "data"},
+        {"id": "lab-messages", "property": "children"},
+        [{"id": _field(k), "property": "className"} for k in keys],
+        {"id": _field("w1"), "property": "value"},
+        {"id": _field("w2"), "property": "value"},
+        {"id": "lab-equations", "property": "children"},
+        {"id": "lab-results", "property": "children"},
+        {"id": "lab-formula", "property": "children"},
+        {"id": "lab-note", "property": "children"},
+    ]
+    output_text = ".." + "...".join(_output_string(o) for o in outputs) + ".."
+    changed = []
+    if changed_key == "click":
+        changed = ["lab-landscape.clickData"]
+    elif changed_key == "relayout":
+        changed = ["lab-landscape.relayoutData"]
+    elif changed_key:
+        changed = [json.dumps(_field(changed_key), separators=(",", ":")) + ".value"]
+    return {
+        "output": output_text,
+        "outputs": outputs,
+        "inputs": [
+            [{"id": _field(k), "property": "value", "value": values.get(k)} for k in keys],
+            {"id": "lab-landscape", "property": "clickData", "value": click},
+            {"id": "lab-landscape", "property": "relayoutData", "value": relayout},
+        ],
+        "state": [{"id": "lab-settings", "property": "data", "value": settings_flat}],
+        "changedPropIds": changed,
+    }
+
+
+def _output_string(output: Any) -> str:
+    if isinstance(output, list):
+        return json.dumps({"key": ["ALL"], "type": FIELD}, separators=(",", ":")) + ".className"
+    ident = output["id"]
+    if isinstance(ident, dict):
+        ident = json.dumps(ident, separators=(",", ":"), sort_keys=True)
+    return f"{ident}.{output['property']}"
+
+
+def post(client: Any, body: dict[str, Any]) -> Any:
+    return client.post(
+        "/_dash-update-component", data=json.dumps(body), content_type="application/json"
+    )

@@ -1,0 +1,253 @@
+"""The home gallery: every scenario link parses cleanly on its page, round-trips to the same
+settings, and shows what its sentence claims (checked with the engines' own numbers)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+
+@pytest.fixture(scope="module")
+def home(dash_app):  # the app registers the pages; pages.home is importable after that
+    import pages.home as home
+
+    return home
+
+
+@pytest.fixture(scope="module")
+def by_id(home):
+    return {s.id: s for s in home.scenarios()}
+
+
+def test_gallery_has_every_scenario_once(home):
+    ids = [s.id for s in home.scenarios()]
+    assert len(ids) == len(set(ids))
+    assert ids == [i for i, _, _ in home.TEXTS if i in ids]
+    assert len(ids) >= 5
+
+
+def test_every_link_parses_without_messages_and_round_trips(home):
+    from settings import optimizer_lab, playground
+
+    parsers = {home.LAB_PATH: optimizer_lab.from_query, home.PLAYGROUND_PATH: playground.from_query}
+    presets = {**home.lab_presets(), **home.playground_presets()}
+    for scenario in home.scenarios():
+        assert scenario.query, scenario.id  # a preset differs from the page's defaults
+        settings, messages, passthrough = parsers[scenario.path](scenario.query)
+        assert messages == [], (scenario.id, messages)
+        assert passthrough == {}
+        assert settings == presets[scenario.id], scenario.id
+        assert settings.to_query() == scenario.query
+
+
+def test_gallery_is_on_the_home_page(client, home):
+    from tests.dash_http import find_callback, post_callback
+
+    router = find_callback(client, "_pages_content.children")
+    response = post_callback(
+        client,
+        router,
+        {"_pages_location.pathname": "/", "_pages_location.search": ""},
+        ["_pages_location.pathname"],
+    )
+    assert response.status_code == 200
+    from benchmarks.load import DashState
+
+    content = response.get_json()["response"]["_pages_content"]["children"]
+    page = DashState(dependencies=[])
+    page.add_layout(content)
+    text = json.dumps(content, ensure_ascii=False)
+    for scenario in home.scenarios():
+        assert scenario.href in page.hrefs, scenario.id
+        assert scenario.title in text
+
+
+def test_every_link_opens_its_page_without_messages(client, home):
+    from tests.dash_http import find_callback, post_callback
+
+    router = find_callback(client, "_pages_content.children")
+    for scenario in home.scenarios():
+        response = post_callback(
+            client,
+            router,
+            {
+                "_pages_location.pathname": scenario.path,
+                "_pages_location.search": "?" + scenario.query,
+            },
+            ["_pages_location.pathname", "_pages_location.search"],
+        )
+        assert response.status_code == 200, scenario.id
+        assert "global-error" not in response.get_data(as_text=True), scenario.id
+
+
+# ---- the playground's claims -------------------------------------------------------------------
+def _train(settings):
+    from playground import train
+
+    return train(settings.config)
+
+
+def test_zero_init_neurons_stay_identical(home):
+    run = _train(home.playground_presets()["zero-init"])
+    for layer in run.weights[:-1]:
+        final = layer[-1]  # (n_in, n_out) after training
+        assert np.ptp(final, axis=1).max() == 0.0  # every neuron's incoming weights equal
+    assert run.test_accuracy[-1] <= 0.6
+
+
+def test_too_small_init_vanishes_in_a_deep_net(home):
+    settings = home.playground_presets()["small-init"]
+    small = _train(settings)
+    good = _train(replace(settings, config=replace(settings.config, init="appropriate")))
+    assert small.grad_norms[0, 0] * 1000 < good.grad_norms[0, 0]
+    assert small.test_accuracy[-1] <= 0.6 < 0.9 <= good.test_accuracy[-1]
+
+
+def test_too_large_init_explodes(home):
+    run = _train(home.playground_presets()["large-init"])
+    assert run.train_loss[0] > 1000
+    assert np.nanmax(run.train_loss) > 10 * run.train_loss[0]
+    assert run.test_accuracy[-1] <= 0.6
+
+
+def test_appropriate_init_learns_the_circle(home):
+    settings = home.playground_presets()["good-init"]
+    assert settings.config.dataset == "circle"
+    assert _train(settings).test_accuracy[-1] >= 0.95
+
+
+def test_l2_keeps_weights_small_and_halves_the_test_loss(home):
+    settings = home.playground_presets()["l2"]
+    with_l2 = _train(settings)
+    without = _train(replace(settings, config=replace(settings.config, l2=0.0)))
+    assert settings.config.l2 > 0 and settings.show_test
+    assert with_l2.weight_norms[-1].sum() < 0.8 * without.weight_norms[-1].sum()
+    assert with_l2.test_loss[-1] <= 0.5 * without.test_loss[-1]
+    # Without L2 the net overfits: its test loss climbs well above its best.
+    assert without.test_loss[-1] > 1.5 * without.test_loss.min()
+
+
+# ---- the optimizer lab's claims ----------------------------------------------------------------
+def _lab_run(settings, **overrides):
+    """The engine's trajectories for a lab preset (what the page computes), by optimizer id."""
+    from optimizers.config import OptimizerConfig
+    from optimizers.engine import trajectories
+
+    settings = replace(settings, **overrides)
+    configs = [
+        OptimizerConfig(
+            optimizer=row.id,
+            enabled=True,
+            lr=row.lr,
+            schedule=row.schedule,
+            schedule_params=row.schedule_values,
+            hyperparams=row.hyperparam_values,
+        )
+        for row in settings.enabled
+    ]
+    runs = trajectories(
+        settings.landscape,
+        settings.start,
+        configs,
+        settings.steps,
+        noise_sigma=settings.noise,
+        seed=settings.seed,
+    )
+    return {run.optimizer: run for run in runs}
+
+
+def _lab(home, scenario_id):
+    return home.lab_presets()[scenario_id]
+
+
+def test_lr_too_large_diverges(home):
+    settings = _lab(home, "lr-too-large")
+    run = _lab_run(settings)["gd"]
+    assert settings.landscape == "valley" and settings.optimizer("gd").lr > 2 / 160
+    assert run.diverged_at is not None and run.diverged_at <= 50
+    # Just below 2/λmax the same start converges: the threshold is the point.
+    below = _lab_run(
+        settings,
+        optimizers=tuple(replace(o, lr=0.012) if o.id == "gd" else o for o in settings.optimizers),
+    )["gd"]
+    assert below.diverged_at is None and below.loss[-1] < 1e-6
+
+
+def test_saddle_gd_stalls_adam_escapes(home):
+    runs = _lab_run(_lab(home, "saddle"))
+    gd, adam = runs["gd"], runs["adam"]
+    assert np.hypot(*gd.path[-1]) < 0.2  # still beside the saddle at (0, 0) after 500 steps
+    assert abs(adam.path[100][1]) > 1.3  # reached a minimum (0, ±√2) within 100 steps
+    assert adam.loss[100] < -0.99
+
+
+def _reversals(path):
+    v = -0.28 * path[:, 0] + 0.96 * path[:, 1]  # the valley's steep direction
+    d = np.diff(v)
+    return int(np.sum(np.sign(d[1:]) != np.sign(d[:-1])))
+
+
+def test_valley_momentum_zig_zags_less(home):
+    settings = _lab(home, "valley-momentum")
+    gd_row, momentum_row = settings.optimizer("gd"), settings.optimizer("momentum")
+    alpha = momentum_row.hyperparam_values["alpha"]
+    assert momentum_row.lr / (1 - alpha) == pytest.approx(gd_row.lr)  # same long-run step
+    runs = _lab_run(settings)
+    gd, momentum = runs["gd"], runs["momentum"]
+    assert _reversals(gd.path) > 0.8 * settings.steps
+    assert _reversals(momentum.path) * 5 < _reversals(gd.path)
+    to_bottom = {k: int(np.argmax(r.loss < 1e-3)) for k, r in runs.items()}
+    assert all((r.loss < 1e-3).any() for r in runs.values())
+    assert to_bottom["momentum"] <= 0.6 * to_bottom["gd"]
+
+
+def test_rosenbrock_adaptive_methods_follow_the_valley(home):
+    runs = _lab_run(_lab(home, "rosenbrock"))
+    distance = {k: float(np.hypot(r.path[-1][0] - 1, r.path[-1][1] - 1)) for k, r in runs.items()}
+    assert distance["adam"] < 0.01 and distance["rmsprop"] < 0.11 and distance["gd"] > 0.5
+    for name in ("adam", "rmsprop"):
+        path = runs[name].path[50:]
+        assert np.max(np.abs(path[:, 1] - path[:, 0] ** 2)) < 0.05  # stays on the valley floor
+
+
+def test_plateau_gd_crawls_adam_keeps_pace(home):
+    runs = _lab_run(_lab(home, "plateau"))
+    gd, adam = runs["gd"], runs["adam"]
+    assert np.hypot(*(gd.path[-1] - gd.path[0])) < 0.3
+    in_basin = np.hypot(adam.path[:, 0], adam.path[:, 1]) < 0.5
+    assert in_basin.any() and int(np.argmax(in_basin)) < 60
+
+
+def _mean_distance_last(run, n=100):
+    return float(np.hypot(run.path[-n:, 0], run.path[-n:, 1]).mean())
+
+
+def test_inverse_time_decay_settles_closer_than_constant(home):
+    settings = _lab(home, "lr-decay")
+    row = settings.optimizer("gd")
+    assert settings.noise == 2 and row.schedule == "inverse_time"
+    decayed = _lab_run(settings)["gd"]
+    constant = _lab_run(
+        settings,
+        optimizers=tuple(
+            replace(o, schedule="constant", schedule_params=()) if o.id == "gd" else o
+            for o in settings.optimizers
+        ),
+    )["gd"]
+    assert _mean_distance_last(decayed) * 3.5 < _mean_distance_last(constant)
+
+
+def _path_length(run):
+    return float(np.sum(np.hypot(*np.diff(run.path, axis=0).T)))
+
+
+def test_noisy_gradients_wander(home):
+    settings = _lab(home, "noise")
+    noisy = _lab_run(settings)
+    clean = _lab_run(settings, noise=0.0)
+    assert _path_length(noisy["gd"]) > 20 * _path_length(clean["gd"])
+    assert _mean_distance_last(noisy["gd"]) > 0.1 > 1e-6 > _mean_distance_last(clean["gd"])
+    assert _path_length(noisy["adam"]) * 5 < _path_length(noisy["gd"])
