@@ -6,6 +6,7 @@ Everything comes from the LOSSVIZ_* environment variables (serving/config.py, do
   before the fork (forking after JAX work is unsafe). Each worker imports the app itself.
 * Each worker warms up after the fork and before it accepts a connection (`post_worker_init`
   -> serving.warmup.warm_up): compiles the engines' programs and touches the HTTP path.
+  LOSSVIZ_WARMUP=background serves at once and warms up in a thread; =off skips it.
 * The persistent JAX compilation cache (LOSSVIZ_JAX_CACHE_DIR, default ~/.cache/lossviz-jax,
   "off" disables it) makes a restarted worker load its programs instead of compiling them.
 """
@@ -59,9 +60,14 @@ def post_worker_init(worker):  # type: ignore[no-untyped-def]
     import logging
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(process)d] %(name)s %(message)s")
+    if _config.warmup == "off":
+        return
     try:
-        from serving.warmup import warm_up
+        from serving.warmup import start_background, warm_up
 
+        if _config.warmup == "background":
+            start_background(worker.wsgi)
+            return
         report = warm_up(worker.wsgi)
         worker.log.info("lossviz warm-up %s in %.2fs", report.status, report.seconds)
     except Exception:  # warm-up must never stop the worker from serving

@@ -42,6 +42,9 @@
     cmpToken: 0,
     runLoaded: false,
     cmpLoaded: false,
+    frame: 0,
+    cmpFrame: 0,
+    timing: {}, // ms spent by the last frame's parts (for the browser test and the console)
   };
 
   function noUpdate() {
@@ -69,6 +72,13 @@
     const a = Math.abs(value);
     if (a >= 1e-3 && a < 1e4) return value.toFixed(digits);
     return value.toExponential(3);
+  }
+
+  function short(value) {
+    if (value === null || value === undefined || !Number.isFinite(value)) return "–";
+    const a = Math.abs(value);
+    if (a !== 0 && (a < 1e-3 || a >= 1e5)) return value.toExponential(2);
+    return String(Number(value.toPrecision(4)));
   }
 
   function pct(value) {
@@ -185,9 +195,11 @@
         }
       }
     }
-    window.Plotly.restyle(gd, { x: xs, y: ys }, d.linkTraces);
-    window.Plotly.restyle(gd, { hovertext: [texts] }, [d.hoverTrace]);
-    window.Plotly.restyle(gd, { hovertext: [nodeTexts] }, [d.nodeTrace]);
+    const data = gd.data.slice();
+    for (const b of d.linkTraces) data[b] = { ...data[b], x: xs[b], y: ys[b] };
+    data[d.hoverTrace] = { ...data[d.hoverTrace], hovertext: texts };
+    data[d.nodeTrace] = { ...data[d.nodeTrace], hovertext: nodeTexts };
+    window.Plotly.react(gd, data, gd.layout);
   }
 
   function renderRing() {
@@ -211,39 +223,123 @@
     return rows;
   }
 
+  /* The p = 0.5 line of rows[i][j] (at x = gx[j], y = gy[i]) by marching squares: 2-point
+   * segments separated by null, exactly as components/playground_figures.py's iso_segments. */
+  function isoSegments(gx, gy, rows, level = 0.5) {
+    const xs = [];
+    const ys = [];
+    const n = gy.length;
+    const m = gx.length;
+    const cross = (x0, y0, a, x1, y1, b) => {
+      const t = a / (a - b);
+      return [x0 + t * (x1 - x0), y0 + t * (y1 - y0)];
+    };
+    for (let i = 0; i < n - 1; i++) {
+      for (let j = 0; j < m - 1; j++) {
+        const a = rows[i][j] - level;
+        const b = rows[i][j + 1] - level;
+        const c = rows[i + 1][j + 1] - level;
+        const dd = rows[i + 1][j] - level;
+        const pa = a > 0;
+        if (pa === b > 0 && pa === c > 0 && pa === dd > 0) continue;
+        const x0 = gx[j];
+        const x1 = gx[j + 1];
+        const y0 = gy[i];
+        const y1 = gy[i + 1];
+        let points = [];
+        if (pa !== b > 0) points.push(cross(x0, y0, a, x1, y0, b));
+        if (b > 0 !== c > 0) points.push(cross(x1, y0, b, x1, y1, c));
+        if (c > 0 !== dd > 0) points.push(cross(x1, y1, c, x0, y1, dd));
+        if (dd > 0 !== pa) points.push(cross(x0, y1, dd, x0, y0, a));
+        if (points.length === 4 && (a + b + c + dd) / 4 > 0 !== pa) {
+          points = [points[0], points[3], points[1], points[2]];
+        }
+        for (let q = 0; q + 1 < points.length; q += 2) {
+          xs.push(points[q][0], points[q + 1][0], null);
+          ys.push(points[q][1], points[q + 1][1], null);
+        }
+      }
+    }
+    return [xs, ys];
+  }
+
   function renderBoundary(k) {
     const d = state.run;
     const gd = plotDiv(RUN_GRAPHS.boundary);
     if (!d || !gd) return;
     const z = boundaryRows(d.boundary, k, d.G);
-    window.Plotly.restyle(gd, { z: [z, z] }, [0, 1]);
+    const [lx, ly] = isoSegments(d.p.grid.x, d.p.grid.y, z);
+    const data = gd.data.slice();
+    data[0] = { ...data[0], z };
+    data[1] = { ...data[1], x: lx, y: ly };
+    data[3] = { ...data[3], visible: state.showTest };
+    window.Plotly.react(gd, data, gd.layout);
   }
+
+  /* Epoch cursor lines (and value dots) as HTML over a plot: moving a div per frame costs no
+   * Plotly redraw. `axes`: the x axes that get a line spanning the plot area's height; `dots`:
+   * [{axis: "y", value, color}] drawn at the cursor on the given y axis. */
+  function placeCursor(id, epoch, axes, dots = []) {
+    const host = document.getElementById(id);
+    const gd = plotDiv(id);
+    if (!host || !gd || !gd._fullLayout || !gd._fullLayout._size) return;
+    host._pgCursor = [epoch, axes, dots];
+    if (!gd._pgCursorWatched && typeof gd.on === "function") {
+      gd._pgCursorWatched = true;
+      gd.on("plotly_afterplot", () => {
+        if (host._pgCursor) window.requestAnimationFrame(() => placeCursor(id, ...host._pgCursor));
+      });
+    }
+    let layer = host.querySelector(":scope > .pg-cursors");
+    if (!layer) {
+      layer = document.createElement("div");
+      layer.className = "pg-cursors";
+      host.appendChild(layer);
+    }
+    const size = gd._fullLayout._size;
+    const items = [];
+    for (const name of axes) {
+      const xa = gd._fullLayout[name];
+      if (!xa || !xa.l2p) continue;
+      items.push({ kind: "line", left: xa._offset + xa.l2p(epoch), top: size.t, height: size.h });
+    }
+    const xa = gd._fullLayout[axes[0]];
+    for (const dot of dots) {
+      const ya = gd._fullLayout[dot.axis];
+      if (!xa || !ya || dot.value === null || !Number.isFinite(dot.value)) continue;
+      items.push({ kind: "dot", left: xa._offset + xa.l2p(epoch), top: ya._offset + ya.l2p(dot.value), color: dot.color });
+    }
+    while (layer.children.length < items.length) layer.appendChild(document.createElement("div"));
+    while (layer.children.length > items.length) layer.lastChild.remove();
+    items.forEach((item, i) => {
+      const el = layer.children[i];
+      el.className = item.kind === "line" ? "pg-cursor" : "pg-cursor-dot";
+      el.style.left = `${item.left}px`;
+      el.style.top = `${item.top}px`;
+      if (item.kind === "line") el.style.height = `${item.height}px`;
+      else el.style.background = item.color;
+    });
+  }
+
+  const TRAIN_COLOR = "#1d2330";
+  const TEST_COLOR = "#D55E00";
 
   function renderCurves(k) {
     const d = state.run;
+    if (!d) return;
     const snap = d.p.snap;
-    const epoch = d.p.snapshotEpochs[k];
-    const curves = plotDiv(RUN_GRAPHS.curves);
-    if (curves) {
-      window.Plotly.update(
-        curves,
-        {
-          x: [[epoch, epoch], [epoch, epoch]],
-          y: [[snap.trainLoss[k], snap.testLoss[k]], [snap.trainAcc[k], snap.testAcc[k]]],
-        },
-        { "shapes[0].x0": epoch, "shapes[0].x1": epoch },
-        [4, 5]
-      );
-    }
-    const norms = plotDiv(RUN_GRAPHS.norms);
-    if (norms) {
-      window.Plotly.relayout(norms, {
-        "shapes[0].x0": epoch,
-        "shapes[0].x1": epoch,
-        "shapes[1].x0": epoch,
-        "shapes[1].x1": epoch,
-      });
-    }
+    placeCursor(RUN_GRAPHS.curves, d.p.snapshotEpochs[k], ["xaxis2"], [
+      { axis: "yaxis", value: snap.trainLoss[k], color: TRAIN_COLOR },
+      { axis: "yaxis", value: snap.testLoss[k], color: TEST_COLOR },
+      { axis: "yaxis2", value: snap.trainAcc[k], color: TRAIN_COLOR },
+      { axis: "yaxis2", value: snap.testAcc[k], color: TEST_COLOR },
+    ]);
+  }
+
+  function renderNorms(k) {
+    const d = state.run;
+    if (!d) return;
+    placeCursor(RUN_GRAPHS.norms, d.p.snapshotEpochs[k], ["xaxis", "xaxis2"]);
   }
 
   function heatValue(value, spec) {
@@ -398,22 +494,72 @@
       testLoss: fmt(snap.testLoss[k]),
       trainAcc: pct(snap.trainAcc[k]),
       testAcc: pct(snap.testAcc[k]),
-      lr: fmt(snap.lr[k], 5),
+      lr: short(snap.lr[k]),
     };
     for (const el of document.querySelectorAll("#pg-stats [data-stat]")) {
       el.textContent = values[el.dataset.stat] ?? "–";
     }
   }
 
-  function renderRun(k) {
+  const RUN_RENDERERS = {
+    [RUN_GRAPHS.network]: renderNetwork,
+    [RUN_GRAPHS.boundary]: renderBoundary,
+    [RUN_GRAPHS.curves]: renderCurves,
+    [RUN_GRAPHS.norms]: renderNorms,
+    [RUN_GRAPHS.layers]: renderLayers,
+    [RUN_GRAPHS.activation]: renderActivation,
+  };
+
+  /* Graphs scrolled out of view (or on the hidden tab) are skipped while playing and drawn
+   * when they come into view: a frame costs only what the audience can see. */
+  const onScreen = new Set();
+  const drawnFrame = {};
+  const observed = new WeakSet();
+  let observer = null;
+
+  function watchVisibility(ids) {
+    if (!observer && "IntersectionObserver" in window) {
+      observer = new IntersectionObserver((entries) => {
+        for (const entry of entries) {
+          const id = entry.target.id;
+          if (entry.isIntersecting) onScreen.add(id);
+          else onScreen.delete(id);
+          if (entry.isIntersecting && state.run && RUN_RENDERERS[id] && drawnFrame[id] !== state.frame) {
+            drawGraph(id, state.frame);
+          }
+          if (entry.isIntersecting && state.cmp && id in CMP_RENDERERS && drawnFrame[id] !== state.cmpFrame) {
+            drawCompareGraph(id, state.cmpFrame);
+          }
+        }
+      });
+    }
+    for (const id of ids) {
+      const el = document.getElementById(id);
+      if (!el) continue;
+      if (!observer) onScreen.add(id);
+      else if (!observed.has(el)) {
+        observed.add(el);
+        observer.observe(el);
+      }
+    }
+  }
+
+  function drawGraph(id, k) {
+    const start = performance.now();
+    RUN_RENDERERS[id](k);
+    drawnFrame[id] = k;
+    state.timing[id] = performance.now() - start;
+  }
+
+  function renderRun(k, { all = false } = {}) {
     if (!state.run) return;
+    const start = performance.now();
     state.frame = k;
-    renderNetwork(k);
-    renderBoundary(k);
-    renderCurves(k);
-    renderLayers(k);
-    renderActivation(k);
+    for (const id of Object.keys(RUN_RENDERERS)) {
+      if (all || onScreen.has(id)) drawGraph(id, k);
+    }
     renderStats(k);
+    state.timing.frame = performance.now() - start;
   }
 
   function currentFrame() {
@@ -506,13 +652,36 @@
     return select ? Number(select.value) : 0.125;
   }
 
-  function react(ids, figures) {
+  /* Draw `figures` on the graphs (Plotly.react). dcc.Graph may still plot its placeholder after
+   * us (it loads plotly.js lazily): each graph remembers its figure, and whenever a redraw leaves
+   * another figure on it, the figure is put back and `rerender` repaints the current frame. */
+  function react(ids, figures, tag, rerender) {
     return Promise.all(
       Object.entries(ids).map(([name, id]) => {
+        const gd = plotDiv(id);
         const figure = figures[name];
-        return window.Plotly.react(plotDiv(id), figure.data, figure.layout, PLOT_CONFIG);
+        gd._pgFigure = { data: figure.data, layout: { ...figure.layout, meta: { pg: tag } } };
+        gd._pgRerender = rerender;
+        if (!gd._pgWatched && typeof gd.on === "function") {
+          gd._pgWatched = true;
+          gd.on("plotly_afterplot", () => {
+            if (ownsFigure(gd)) return;
+            window.setTimeout(() => {
+              if (ownsFigure(gd) || !gd._pgFigure) return;
+              window.Plotly.react(gd, gd._pgFigure.data, gd._pgFigure.layout, PLOT_CONFIG).then(() => {
+                if (gd._pgRerender) gd._pgRerender();
+              });
+            }, 0);
+          });
+        }
+        return window.Plotly.react(gd, gd._pgFigure.data, gd._pgFigure.layout, PLOT_CONFIG);
       })
     );
+  }
+
+  function ownsFigure(gd) {
+    const meta = gd.layout && gd.layout.meta;
+    return Boolean(gd._pgFigure && meta && meta.pg === gd._pgFigure.layout.meta.pg);
   }
 
   function loadRun(payload) {
@@ -527,10 +696,15 @@
     }
     whenReady(Object.values(RUN_GRAPHS), () => {
       if (token !== state.runToken) return;
-      react(RUN_GRAPHS, payload.figures).then(() => {
+      const tag = `${payload.key}#${token}`;
+      react(RUN_GRAPHS, payload.figures, tag, () => {
+        if (state.run === decoded) renderRun(currentFrame());
+      }).then(() => {
         if (token !== state.runToken) return;
         state.run = decoded;
         state.hovered = null;
+        for (const id of Object.values(RUN_GRAPHS)) delete drawnFrame[id];
+        watchVisibility(Object.values(RUN_GRAPHS));
         const layers = payload.layers;
         const fits = (n) => n && n[0] < layers.length && n[1] < layers[n[0]] && n[0] > 0;
         if (!state.runLoaded) setPinned(parseNeuron(urlNeuron(), layers), { sync: false });
@@ -564,35 +738,52 @@
 
   // ---- comparison -----------------------------------------------------------------------------
 
-  function renderCompare(k) {
+  function renderCompareBoundaries(k) {
+    const c = state.cmp;
+    const gd = plotDiv(COMPARE_GRAPHS.boundaries);
+    if (!c || !gd) return;
+    const data = gd.data.slice();
+    const annotations = (gd.layout.annotations || []).slice();
+    c.schemes.forEach((scheme, s) => {
+      const idx = Math.min(k, scheme.S - 1);
+      const z = boundaryRows(scheme.boundary, idx, c.G);
+      const [lx, ly] = isoSegments(c.p.gridX, c.p.gridY, z);
+      data[3 * s] = { ...data[3 * s], z };
+      data[3 * s + 1] = { ...data[3 * s + 1], x: lx, y: ly };
+      const ended = scheme.p.divergedAt !== null && k >= scheme.S - 1;
+      const stats = `loss ${fmt(scheme.p.trainLoss[idx], 3)} · acc ${pct(scheme.p.trainAcc[idx])}`;
+      if (annotations[s]) {
+        annotations[s] = {
+          ...annotations[s],
+          text: `<b>${scheme.p.title}</b><br>` + (ended ? `diverged at epoch ${scheme.p.divergedAt}` : stats),
+        };
+      }
+    });
+    window.Plotly.react(gd, data, { ...gd.layout, annotations });
+  }
+
+  function renderCompareCurves(k) {
     const c = state.cmp;
     if (!c) return;
-    const gd = plotDiv(COMPARE_GRAPHS.boundaries);
     const epoch = c.p.snapshotEpochs[Math.min(k, c.p.snapshotEpochs.length - 1)];
-    if (gd) {
-      const zs = [];
-      const indices = [];
-      const layout = {};
-      c.schemes.forEach((scheme, s) => {
-        const idx = Math.min(k, scheme.S - 1);
-        const z = boundaryRows(scheme.boundary, idx, c.G);
-        zs.push(z, z);
-        indices.push(3 * s, 3 * s + 1);
-        const diverged = scheme.p.divergedAt !== null && idx === scheme.S - 1 && k >= scheme.S - 1;
-        const stats = `loss ${fmt(scheme.p.trainLoss[idx], 3)} · acc ${pct(scheme.p.trainAcc[idx])}`;
-        layout[`annotations[${s}].text`] =
-          `<b>${scheme.p.title}</b><br>` + (diverged ? `diverged at epoch ${scheme.p.divergedAt}` : stats);
-      });
-      window.Plotly.update(gd, { z: zs }, layout, indices);
-    }
-    const curves = plotDiv(COMPARE_GRAPHS.curves);
-    if (curves) {
-      window.Plotly.relayout(curves, {
-        "shapes[0].x0": epoch,
-        "shapes[0].x1": epoch,
-        "shapes[1].x0": epoch,
-        "shapes[1].x1": epoch,
-      });
+    placeCursor(COMPARE_GRAPHS.curves, epoch, ["xaxis", "xaxis2"]);
+  }
+
+  const CMP_RENDERERS = {
+    [COMPARE_GRAPHS.boundaries]: renderCompareBoundaries,
+    [COMPARE_GRAPHS.curves]: renderCompareCurves,
+  };
+
+  function drawCompareGraph(id, k) {
+    CMP_RENDERERS[id](k);
+    drawnFrame[id] = k;
+  }
+
+  function renderCompare(k, { all = false } = {}) {
+    if (!state.cmp) return;
+    state.cmpFrame = k;
+    for (const id of Object.keys(CMP_RENDERERS)) {
+      if (all || onScreen.has(id)) drawCompareGraph(id, k);
     }
   }
 
@@ -606,9 +797,14 @@
     };
     whenReady(Object.values(COMPARE_GRAPHS), () => {
       if (token !== state.cmpToken) return;
-      react(COMPARE_GRAPHS, payload.figures).then(() => {
+      const tag = `${payload.key}#${token}`;
+      react(COMPARE_GRAPHS, payload.figures, tag, () => {
+        if (state.cmp === decoded) renderCompare(LossViz.player(COMPARE_PLAYER).frame || 0);
+      }).then(() => {
         if (token !== state.cmpToken) return;
         state.cmp = decoded;
+        for (const id of Object.values(COMPARE_GRAPHS)) delete drawnFrame[id];
+        watchVisibility(Object.values(COMPARE_GRAPHS));
         ensureScrub(COMPARE_PLAYER);
         const player = LossViz.player(COMPARE_PLAYER);
         player.setSpeed(speedOf(COMPARE_PLAYER));
@@ -632,7 +828,7 @@
 
   function setView(view) {
     state.view = view === "gradients" ? "gradients" : "weights";
-    if (state.run) renderNetwork(currentFrame());
+    if (state.run) drawGraph(RUN_GRAPHS.network, currentFrame());
     return state.view;
   }
 

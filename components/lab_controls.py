@@ -46,7 +46,7 @@ def text_input(key: str, value: str, *, label: str, width: str = "6.5rem", title
 def landscape_picker(options: Sequence[tuple[str, str]], value: str) -> html.Div:
     return html.Div(
         [
-            html.Label("Cost landscape J(w₁, w₂)", htmlFor="lab-landscape", className="label"),
+            html.Span("Cost landscape J(w₁, w₂)", className="label"),
             dcc.Dropdown(
                 id=field_id("landscape"),
                 options=[{"label": title, "value": ident} for ident, title in options],

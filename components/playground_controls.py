@@ -19,7 +19,7 @@ from components.playground_network import LINK_LEVEL_LABELS, LINK_STYLES
 PLAYER = "playground"
 COMPARE_PLAYER = "playground-compare"
 DEBOUNCE_SECONDS = 0.8
-SPEEDS = (("½×", "0.0625"), ("1×", "0.125"), ("2×", "0.25"), ("4×", "0.5"), ("8×", "1"))
+SPEEDS = (("1×", "0.125"), ("2×", "0.25"), ("4×", "0.5"), ("8×", "1"), ("½×", "0.0625"))
 DEFAULT_SPEED = "0.125"
 
 
@@ -108,7 +108,7 @@ def _section(title: str, group: str, children: list, label: str | None = None) -
 
 
 def controls_panel(values: Mapping[str, str], options: ControlOptions) -> html.Div:
-    """Every training control, grouped as data / network / initialization / training / regularization.
+    """Every training control: data, network, initialization, training, regularization.
 
     `values` maps URL keys (and `hp.<optimizer>.<name>`, `sp.<schedule>.<name>`) to the text
     each control shows.
@@ -144,7 +144,7 @@ def controls_panel(values: Mapping[str, str], options: ControlOptions) -> html.D
             html.Div(
                 [
                     _field(
-                        "Hidden layers (neurons each)",
+                        "Hidden layers",
                         "hidden",
                         values["hidden"],
                         r,
@@ -349,11 +349,11 @@ def playback_bar(player: str, counter: str = "Epoch 0") -> html.Div:
 
     return html.Div(
         [
-            button("⏮", "reset", "Reset to epoch 0 (R)", className="pg-icon"),
+            button("Reset", "reset", "Back to epoch 0 (R)"),
             button("◀", "back", "One snapshot back (←)", className="pg-icon"),
             button("▶ Play", "play", "Play / pause (space)", className="primary play"),
-            button("▶|", "step", "One snapshot forward (→)", className="pg-icon"),
-            button("⏭", "end", "Jump to the end (E)", className="pg-icon"),
+            button("▶", "step", "One snapshot forward (→)", className="pg-icon"),
+            button("End", "end", "Jump to the end (E)"),
             # dcc.Input takes no data-* attributes: assets/playground.js puts the player's
             # <input type="range" data-player=… data-role="scrub"> in this slot.
             html.Span(className="pg-scrub", **{"data-scrub-slot": player}),
@@ -414,12 +414,8 @@ def link_legend() -> html.Div:
             html.Div(
                 [
                     html.Span(f"Link = {symbol}:", className="pg-legend-title"),
-                    html.Span(
-                        [swatch(negative[-1]), "negative"], className="pg-legend-item"
-                    ),
-                    html.Span(
-                        [swatch(positive[-1]), "positive"], className="pg-legend-item"
-                    ),
+                    html.Span([swatch(negative[-1]), "negative"], className="pg-legend-item"),
+                    html.Span([swatch(positive[-1]), "positive"], className="pg-legend-item"),
                     html.Span("width ∝ |value|:", className="pg-legend-title"),
                     html.Span([swatch(zero), labels[0]], className="pg-legend-item"),
                     *[
@@ -466,10 +462,12 @@ def stats_block() -> html.Div:
 
     def stat(label: str, role: str) -> html.Div:
         return html.Div(
-            [html.Span(label, className="pg-stat-label"), html.Span("–", className="pg-stat-value",
-                                                                      **{"data-stat": role})],
+            [
+                html.Span(label, className="pg-stat-label"),
+                html.Span("–", className="pg-stat-value", **{"data-stat": role}),
+            ],
             className="pg-stat",
-        )  # fmt: skip
+        )
 
     return html.Div(
         [

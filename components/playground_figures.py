@@ -1,8 +1,10 @@
 """Figures of the network playground (numpy in, figure out; no JAX, no engine imports).
 
 Each builder draws one snapshot of a run; `assets/playground.js` then restyles the per-frame
-parts (heatmap z, cursors, titles) during playback, relying on the trace order documented in
-each builder. Sizes are chosen for a projector: 15 px text, thick lines, few gridlines.
+parts (heatmap z, boundary line, titles) during playback, relying on the trace order documented
+in each builder. Epoch cursors (`cursor_epoch`) are drawn as shapes here; the browser passes
+`cursor_epoch=None` and moves an HTML line over the plot instead, which costs no Plotly redraw.
+Sizes are chosen for a projector: 15 px text, thick lines, few gridlines.
 
 Builders return plain plotly.js figure dicts (`{"data": [...], "layout": {...}}`, numpy arrays as
 typed-array specs), which dcc.Graph and Plotly.react take as they are: a whole run's figures
@@ -135,7 +137,8 @@ def _axis(title: str = "", **extra) -> dict:
         "ticks": "outside",
         "tickcolor": "#aab2bf",
         "fixedrange": True,
-        "automargin": True,
+        # Fixed margins: automargin makes Plotly lay every redraw out twice (playback cost).
+        "automargin": False,
     }
     axis.update(extra)
     return axis
@@ -171,7 +174,7 @@ def _cursor(xref: str, epoch: float, yref: str = "paper", y0: float = 0, y1: flo
 
 def thin(values: np.ndarray, max_points: int = 600) -> np.ndarray:
     """Indices of at most `max_points` evenly spaced rows (first and last kept)."""
-    n = int(len(values))
+    n = len(values)
     if n <= max_points:
         return np.arange(n)
     return np.unique(np.rint(np.linspace(0, n - 1, max_points)).astype(int))
@@ -179,6 +182,15 @@ def thin(values: np.ndarray, max_points: int = 600) -> np.ndarray:
 
 def _cursor_index(epochs: np.ndarray, epoch: int) -> int:
     return int(np.clip(np.searchsorted(epochs, epoch), 0, len(epochs) - 1))
+
+
+def _log_ticks(*series: np.ndarray) -> dict:
+    """Tick spacing of a log axis: whole decades when the data spans two or more of them."""
+    values = np.concatenate([np.asarray(v, dtype=np.float64).ravel() for v in series])
+    values = values[np.isfinite(values) & (values > 0)]
+    if values.size and np.log10(values.max() / values.min()) >= 2:
+        return {"dtick": 1}
+    return {"dtick": "D2"}
 
 
 def _finite_or_nan(values: np.ndarray) -> np.ndarray:
@@ -199,23 +211,70 @@ def _heatmap(grid_x, grid_y, probabilities, **extra) -> dict:
         "zmax": 1.0,
         "colorscale": BOUNDARY_SCALE,
         "showscale": False,
-        "zsmooth": "best",
+        "zsmooth": "fast",
         "hovertemplate": "x₁ %{x:.2f}, x₂ %{y:.2f}<br>P(class 1) = %{z:.3f}<extra></extra>",
     }
     trace.update(extra)
     return trace
 
 
-def _contour(grid_x, grid_y, probabilities, **extra) -> dict:
+def iso_segments(
+    grid_x: np.ndarray, grid_y: np.ndarray, values: np.ndarray, level: float = 0.5
+) -> tuple[list[float | None], list[float | None]]:
+    """The `level` line of `values[i, j]` (at x = grid_x[j], y = grid_y[i]) by marching squares.
+
+    Returns x and y lists of 2-point segments separated by None (a Plotly line trace). The
+    browser runs the same algorithm per frame (assets/playground.js, `isoSegments`): redrawing a
+    line is far cheaper than recomputing a contour trace.
+    """
+    gx = np.asarray(grid_x, dtype=np.float64)
+    gy = np.asarray(grid_y, dtype=np.float64)
+    v = np.nan_to_num(np.asarray(values, dtype=np.float64), nan=level) - level
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    above = v > 0
+    cells = (
+        (above[:-1, :-1] != above[:-1, 1:])
+        | (above[:-1, :-1] != above[1:, :-1])
+        | (above[:-1, :-1] != above[1:, 1:])
+    )
+
+    def cross(x0, y0, a, x1, y1, b):
+        t = a / (a - b)
+        return x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+
+    for i, j in zip(*np.nonzero(cells), strict=True):
+        a, b, c, d = v[i, j], v[i, j + 1], v[i + 1, j + 1], v[i + 1, j]
+        x0, x1, y0, y1 = gx[j], gx[j + 1], gy[i], gy[i + 1]
+        points = []
+        if (a > 0) != (b > 0):
+            points.append(cross(x0, y0, a, x1, y0, b))
+        if (b > 0) != (c > 0):
+            points.append(cross(x1, y0, b, x1, y1, c))
+        if (c > 0) != (d > 0):
+            points.append(cross(x1, y1, c, x0, y1, d))
+        if (d > 0) != (a > 0):
+            points.append(cross(x0, y1, d, x0, y0, a))
+        if len(points) == 4 and ((a + b + c + d) / 4 > 0) != (a > 0):
+            # Saddle: the centre sides with b and d, so the line cuts off corners a and c.
+            points = [points[0], points[3], points[1], points[2]]
+        for k in range(0, len(points) - 1, 2):
+            (px, py), (qx, qy) = points[k], points[k + 1]
+            xs += [round(float(px), 4), round(float(qx), 4), None]
+            ys += [round(float(py), 4), round(float(qy), 4), None]
+    return xs, ys
+
+
+def _boundary_line(grid_x, grid_y, probabilities, **extra) -> dict:
+    xs, ys = iso_segments(grid_x, grid_y, probabilities)
     trace = {
-        "type": "contour",
-        "x": typed(grid_x),
-        "y": typed(grid_y),
-        "z": typed(probabilities),
-        "contours": {"start": 0.5, "end": 0.5, "size": 1.0, "coloring": "none"},
+        "type": "scatter",
+        "x": xs,
+        "y": ys,
+        "mode": "lines",
         "line": {"color": INK, "width": 2.5},
-        "showscale": False,
         "hoverinfo": "skip",
+        "showlegend": False,
         "name": "decision boundary p = 0.5",
     }
     trace.update(extra)
@@ -269,7 +328,7 @@ def boundary_figure(
     (x_min, x_max), (y_min, y_max) = box
     data = [
         _heatmap(grid_x, grid_y, probabilities, name="P(class 1)"),
-        _contour(grid_x, grid_y, probabilities),
+        _boundary_line(grid_x, grid_y, probabilities),
         _points(x_train, y_train, "train", "#ffffff"),
         _points(x_test, y_test, "test", INK, visible=bool(show_test)),
     ]
@@ -290,16 +349,16 @@ def curves_figure(
     test_loss: np.ndarray,
     train_accuracy: np.ndarray,
     test_accuracy: np.ndarray,
-    cursor_epoch: int,
+    cursor_epoch: int | None,
     planned_epochs: int,
     diverged_at: int | None = None,
     height: int = 390,
 ) -> Figure:
     """Loss (top) and accuracy (bottom) per epoch, train solid and test dashed.
 
-    Traces: 0 train loss, 1 test loss, 2 train acc, 3 test acc, 4 cursor markers on the loss
-    row, 5 cursor markers on the accuracy row. Shapes: 0 cursor line over both rows, then the
-    divergence line if any.
+    Traces: 0 train loss, 1 test loss, 2 train acc, 3 test acc; with a cursor also 4 and 5, the
+    current values on the loss and accuracy rows. Shapes: the divergence line if any, then the
+    cursor line over both rows.
     """
     epochs = np.asarray(epochs)
     keep = thin(epochs)
@@ -327,9 +386,12 @@ def curves_figure(
                 "hovertemplate": f"{name} %{{y:.4f}}<extra></extra>",
             }
         )
-    index = _cursor_index(epochs, cursor_epoch)
-    epoch = float(epochs[index])
+    shapes: list[dict] = []
     for axis, (a, b) in (("", (train_loss, test_loss)), ("2", (train_accuracy, test_accuracy))):
+        if cursor_epoch is None:
+            break
+        index = _cursor_index(epochs, cursor_epoch)
+        epoch = float(epochs[index])
         data.append(
             {
                 "type": "scatter",
@@ -347,7 +409,6 @@ def curves_figure(
                 "showlegend": False,
             }
         )
-    shapes = [_cursor("x", epoch)]
     annotations = []
     if diverged_at is not None:
         shapes.append(
@@ -369,9 +430,14 @@ def curves_figure(
                 "font": {"color": DIVERGED_COLOR, "size": 14},
             }
         )
+    if cursor_epoch is not None:
+        shapes.append(_cursor("x", float(epochs[_cursor_index(epochs, cursor_epoch)])))
     losses = np.concatenate([_finite_or_nan(train_loss), _finite_or_nan(test_loss)])
     losses = losses[np.isfinite(losses)]
     top = float(np.max(losses)) if losses.size else 1.0
+    positive = losses[losses > 0]
+    # An exploding start (loss 100+) would flatten everything else: then a log axis.
+    log_loss = positive.size > 0 and top / max(float(np.median(positive)), 1e-12) > 30
     x_range = [0, max(1, int(planned_epochs))]
     layout = _base_layout(
         height,
@@ -384,7 +450,16 @@ def curves_figure(
     )
     layout["xaxis"] = _axis(range=x_range, anchor="y", matches="x2", showticklabels=False)
     layout["xaxis2"] = _axis("epoch", range=x_range, anchor="y2")
-    layout["yaxis"] = _axis("loss", range=[0, max(top * 1.05, 0.1)], domain=[0.54, 1.0])
+    if log_loss:
+        layout["yaxis"] = _axis(
+            "loss (log)",
+            type="log",
+            exponentformat="power",
+            domain=[0.54, 1.0],
+            **_log_ticks(positive),
+        )
+    else:
+        layout["yaxis"] = _axis("loss", range=[0, max(top * 1.05, 0.1)], domain=[0.54, 1.0])
     layout["yaxis2"] = _axis("accuracy", range=[0, 1.02], tickformat=".0%", domain=[0.0, 0.44])
     return make_figure(data, layout)
 
@@ -416,13 +491,13 @@ def norms_figure(
     grad_norms: np.ndarray,
     weight_norms: np.ndarray,
     layer_sizes: Sequence[int],
-    cursor_epoch: int,
+    cursor_epoch: int | None,
     planned_epochs: int,
     height: int = 340,
 ) -> Figure:
     """‖∂L/∂W_l‖ (log y: vanishing/exploding gradients show as decades) and ‖W_l‖ per layer.
 
-    Traces: gradient norms per layer, then weight norms per layer. Shapes 0, 1: cursor lines.
+    Traces: gradient norms per layer, then weight norms per layer. Shapes: cursor lines.
     """
     epochs = np.asarray(epochs)
     keep = thin(epochs)
@@ -461,7 +536,10 @@ def norms_figure(
                 "hovertemplate": f"‖W‖ {name}: %{{y:.4g}}<extra></extra>",
             }
         )
-    epoch = float(epochs[_cursor_index(epochs, cursor_epoch)])
+    shapes = []
+    if cursor_epoch is not None:
+        epoch = float(epochs[_cursor_index(epochs, cursor_epoch)])
+        shapes = [_cursor("x", epoch), _cursor("x2", epoch)]
     left, right = domains(2, 0.12)
     x_range = [0, max(1, int(planned_epochs))]
     layout = _base_layout(
@@ -470,7 +548,7 @@ def norms_figure(
         hovermode="x unified",
         showlegend=True,
         legend={"orientation": "h", "x": 0, "y": -0.24, "yanchor": "top"},
-        shapes=[_cursor("x", epoch), _cursor("x2", epoch)],
+        shapes=shapes,
         annotations=[
             _title("Gradient norm ‖∂L/∂Wₗ‖ (log scale)", sum(left) / 2),
             _title("Weight norm ‖Wₗ‖", sum(right) / 2),
@@ -478,7 +556,9 @@ def norms_figure(
     )
     layout["xaxis"] = _axis("epoch", range=x_range, domain=left, anchor="y")
     layout["xaxis2"] = _axis("epoch", range=x_range, domain=right, anchor="y2")
-    layout["yaxis"] = _axis(type="log", exponentformat="power", anchor="x")
+    layout["yaxis"] = _axis(
+        type="log", exponentformat="power", anchor="x", **_log_ticks(grad_norms)
+    )
     layout["yaxis2"] = _axis(rangemode="tozero", anchor="x2")
     return make_figure(data, layout)
 
@@ -624,7 +704,7 @@ def activation_map_figure(
             "zmin": -peak,
             "zmax": peak,
             "colorscale": DIVERGING_SCALE,
-            "zsmooth": "best",
+            "zsmooth": "fast",
             "visible": values is not None,
             "colorbar": {"thickness": 12, "len": 0.9},
             "hovertemplate": "x₁ %{x:.2f}, x₂ %{y:.2f}<br>output %{z:.4g}<extra></extra>",
@@ -670,7 +750,7 @@ def compare_boundaries_figure(
     x_train: np.ndarray,
     y_train: np.ndarray,
     box: Sequence[Sequence[float]],
-    height: int = 370,
+    height: int = 320,
 ) -> Figure:
     """Small multiples: one decision boundary per scheme, same data.
 
@@ -696,7 +776,9 @@ def compare_boundaries_figure(
                 **axes,
             )
         )
-        data.append(_contour(grid_x, grid_y, probability, line={"color": INK, "width": 2}, **axes))
+        data.append(
+            _boundary_line(grid_x, grid_y, probability, line={"color": INK, "width": 2}, **axes)
+        )
         points = _points(x_train, y_train, "train", "#ffffff", hoverinfo="skip", **axes)
         points["marker"]["size"] = 5
         points["marker"]["line"]["width"] = 0.8
@@ -716,6 +798,7 @@ def compare_boundaries_figure(
             "fixedrange": True,
             "scaleanchor": "x" + suffix,
             "constrain": "domain",
+            "constraintoward": "top",
             "anchor": "x" + suffix,
         }
         layout["annotations"].append(_title(titles[k], sum(columns[k]) / 2, 1.0))
@@ -727,14 +810,14 @@ def compare_curves_figure(
     epochs: Sequence[np.ndarray],
     train_loss: Sequence[np.ndarray],
     first_grad_norm: Sequence[np.ndarray],
-    cursor_epoch: int,
+    cursor_epoch: int | None,
     planned_epochs: int,
     diverged_at: Sequence[int | None],
-    height: int = 340,
+    height: int = 360,
 ) -> Figure:
     """Training loss (left) and ‖∂L/∂W₁‖ (right, log) per scheme.
 
-    Traces: loss per scheme, then gradient norm per scheme. Shapes 0 and 1: cursor lines.
+    Traces: loss per scheme, then gradient norm per scheme. Shapes: cursor lines.
     """
     left, right = domains(2, 0.1)
     data: list[dict] = []
@@ -769,11 +852,13 @@ def compare_curves_figure(
     x_range = [0, max(1, int(planned_epochs))]
     layout = _base_layout(
         height,
-        margin={"l": 64, "r": 12, "t": 34, "b": 40},
+        margin={"l": 64, "r": 12, "t": 34, "b": 84},
         hovermode="x unified",
         showlegend=True,
-        legend={"orientation": "h", "x": 0, "y": -0.22, "yanchor": "top"},
-        shapes=[_cursor("x", cursor_epoch), _cursor("x2", cursor_epoch)],
+        legend={"orientation": "h", "x": 0, "y": -0.3, "yanchor": "top"},
+        shapes=[]
+        if cursor_epoch is None
+        else [_cursor("x", cursor_epoch), _cursor("x2", cursor_epoch)],
         annotations=[
             _title("Training loss (cost)", sum(left) / 2),
             _title("Gradient norm of the first layer ‖∂L/∂W₁‖ (log scale)", sum(right) / 2),
@@ -781,6 +866,15 @@ def compare_curves_figure(
     )
     layout["xaxis"] = _axis("epoch", range=x_range, domain=left, anchor="y")
     layout["xaxis2"] = _axis("epoch", range=x_range, domain=right, anchor="y2")
-    layout["yaxis"] = _axis("loss", rangemode="tozero", anchor="x")
-    layout["yaxis2"] = _axis(type="log", exponentformat="power", anchor="x2")
+    losses = np.concatenate([np.asarray(v, dtype=np.float64).ravel() for v in train_loss])
+    losses = losses[np.isfinite(losses) & (losses > 0)]
+    if losses.size and losses.max() / max(float(np.median(losses)), 1e-12) > 30:
+        layout["yaxis"] = _axis(
+            "loss (log)", type="log", exponentformat="power", anchor="x", **_log_ticks(losses)
+        )
+    else:
+        layout["yaxis"] = _axis("loss", rangemode="tozero", anchor="x")
+    layout["yaxis2"] = _axis(
+        type="log", exponentformat="power", anchor="x2", **_log_ticks(*first_grad_norm)
+    )
     return make_figure(data, layout)

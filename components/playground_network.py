@@ -141,9 +141,7 @@ def layer_titles(layer_sizes: Sequence[int], activation_title: str) -> list[str]
             titles.append("Output<br><span style='font-size:0.85em'>sigmoid</span>")
         else:
             noun = "neuron" if size == 1 else "neurons"
-            titles.append(
-                f"Hidden {layer}<br><span style='font-size:0.85em'>{size} {noun}</span>"
-            )
+            titles.append(f"Hidden {layer}<br><span style='font-size:0.85em'>{size} {noun}</span>")
     return titles
 
 

@@ -97,7 +97,8 @@ def run_figures(
 ) -> dict[str, Any]:
     """Every figure of the train tab at `snapshot` (plotly figure dicts).
 
-    `full=False` leaves the network's links empty (the browser draws them every frame).
+    `full=False` is the browser's variant: the network's links and the epoch cursors are left
+    out (assets/playground.js draws them every frame).
     """
     weights = [w[snapshot] for w in run.weights]
     grads = [g[snapshot] for g in run.weight_grads]
@@ -125,7 +126,7 @@ def run_figures(
             run.test_loss,
             run.train_accuracy,
             run.test_accuracy,
-            epoch,
+            epoch if full else None,
             run.planned_epochs,
             run.diverged_at,
         ),
@@ -134,7 +135,7 @@ def run_figures(
             run.grad_norms,
             run.weight_norms,
             run.layer_sizes,
-            epoch,
+            epoch if full else None,
             run.planned_epochs,
         ),
         "layers": layer_heatmaps_figure(run.layer_sizes, weights, grads),
@@ -186,9 +187,12 @@ def _scheme_title(title: str, loss: float | None, accuracy: float | None) -> str
 
 
 def compare_figures(
-    schemes: Sequence[tuple[str, str]], runs: Sequence[RunArrays], snapshot: int = 0
+    schemes: Sequence[tuple[str, str]],
+    runs: Sequence[RunArrays],
+    snapshot: int = 0,
+    full: bool = True,
 ) -> dict[str, Any]:
-    """The comparison tab's figures at `snapshot` (clamped per run)."""
+    """The comparison tab's figures at `snapshot` (clamped per run); `full=False`: no cursor."""
     first = runs[0]
     titles = []
     probabilities = []
@@ -215,7 +219,7 @@ def compare_figures(
             [run.epochs for run in runs],
             [run.train_loss for run in runs],
             [run.grad_norms[:, 0] for run in runs],
-            epoch,
+            epoch if full else None,
             first.planned_epochs,
             [run.diverged_at for run in runs],
         ),
@@ -227,12 +231,14 @@ def compare_payload(
 ) -> dict[str, Any]:
     """The side-by-side playback of several initialization schemes (same data, same seed)."""
     longest = max(runs, key=lambda run: len(run.snapshot_epochs))
-    figures = compare_figures(schemes, runs, 0)
+    figures = compare_figures(schemes, runs, 0, full=False)
     return {
         "kind": "compare",
         "key": key,
         "plannedEpochs": int(runs[0].planned_epochs),
-        "gridSize": int(len(runs[0].grid_x)),
+        "gridSize": len(runs[0].grid_x),
+        "gridX": _rounded(runs[0].grid_x),
+        "gridY": _rounded(runs[0].grid_y),
         "snapshotEpochs": [int(e) for e in longest.snapshot_epochs],
         "schemes": [
             {

@@ -1,9 +1,15 @@
 """2-D cost surfaces for the optimizer lab: pure JAX functions plus teaching metadata.
 
->>> from landscapes import get_landscape, evaluate_grid
->>> ls = get_landscape("himmelblau")
->>> float(ls.fn(jnp.array(ls.start)))          # the cost the page shows at the default start
->>> xs, ys, z = evaluate_grid("himmelblau")     # z[i, j] = f(xs[j], ys[i])
+Usage (e.g. in a notebook)::
+
+    import jax.numpy as jnp
+    from landscapes import evaluate_grid, get_landscape
+
+    ls = get_landscape("himmelblau")
+    cost = float(ls.fn(jnp.array(ls.start)))  # the cost the page shows at the default start
+    xs, ys, z = evaluate_grid("himmelblau")     # z[i, j] = f(xs[j], ys[i])
+
+For ``lax.switch`` over surfaces use ``landscape_fns()`` with ``landscape_index(id)``.
 
 Nothing is created or compiled at import time.
 """

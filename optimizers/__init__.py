@@ -13,14 +13,14 @@ Metadata (what the UI shows; defaults shown are the defaults used)::
     HyperParameter(name, label, latex, default, minimum, maximum, log_scale, integer)
     GRADIENT_LATEX, NOISY_GRADIENT_LATEX      the g_t every update equation uses
 
-Trajectories on a 2-D landscape (the optimizer lab; one compiled program per step bucket, no
-recompilation when any number changes)::
+Trajectories on a 2-D landscape (the optimizer lab; two compiled programs, up to 1000 and up to
+5000 steps, and no recompilation when any number, schedule or landscape changes)::
 
     trajectories(landscape_id, start, configs, steps, noise_sigma=0.0, seed=0) -> [Trajectory]
     OptimizerConfig(optimizer, enabled, lr, schedule, schedule_params, hyperparams)
     OptimizerConfig.default(optimizer_id)
     Trajectory(optimizer, path[k+1, 2], loss[k+1], lr[k], diverged_at)
-    warm_up()                                 compile every bucket (per worker, after fork)
+    warm_up()                                 compile both programs (per worker, after fork)
 
 Update rules for any pytree (the network playground trains its MLP with these)::
 
@@ -31,8 +31,10 @@ Update rules for any pytree (the network playground trains its MLP with these)::
         schedule chosen in Python; lr, params and total_steps may be traced arrays.
     make_traced_schedule(kind, lr, params, total_steps) -> (count -> eta_count)
         the schedule itself chosen by a traced int ``kind`` (``schedule_kind(schedule_id)``);
-        ``params`` must name every entry of SCHEDULE_PARAMETER_NAMES. The engine uses the
-        vectorised ``traced_schedule_table`` (same formulas).
+        ``params`` must name every entry of SCHEDULE_PARAMETER_NAMES.
+    schedule_table(schedule_id, lr, params, total_steps) -> np.ndarray
+        the same formulas in NumPy for a whole run: the trajectory engine computes its
+        learning rates this way on the host and passes them to its program as data.
 
     >>> schedule = make_schedule("inverse_time", 0.1, {"decay_rate": 0.01}, total_steps=500)
     >>> tx = build_optimizer("momentum", schedule, alpha=0.9)
@@ -62,7 +64,7 @@ from optimizers.schedules import (  # noqa: E402
     make_schedule,
     make_traced_schedule,
     schedule_kind,
-    traced_schedule_table,
+    schedule_table,
 )
 from optimizers.specs import (  # noqa: E402
     GRADIENT_LATEX,
@@ -105,6 +107,6 @@ __all__ = [
     "slide_momentum",
     "slide_nesterov",
     "trajectories",
-    "traced_schedule_table",
+    "schedule_table",
     "warm_up",
 ]

@@ -1,28 +1,28 @@
-"""All six update rules in one element-wise step over a batch of 2-D points (engine use).
+"""All six update rules in one step over a batch of 2-D points (the trajectory engine's form).
 
 Row ``i`` of every array belongs to optimizer ``SLOTS[i]``; hyperparameters are per-row columns
 (``[rows, 1]``). Each row keeps two state vectors whose meaning depends on its rule::
 
-    row        s1 (state 1)       s2 (state 2)   update u (theta' = theta + u)
-    gd         -                  -              -eta g
-    momentum   delta' = -eta g + alpha delta     delta'
-    nesterov   delta' = -eta g + alpha delta     alpha delta' - eta g
-    adagrad    G' = G + g^2                      -eta g / sqrt(G' + eps)
-    rmsprop    G' = gamma G + (1 - gamma) g^2    -eta g / sqrt(G' + eps)
-    adam       m' = b1 m + (1 - b1) g            -eta (m' c1) / (sqrt(v' c2) + eps)
-                                  v' = b2 v + (1 - b2) g^2
+    row        s1                                s2                            update u
+    gd         -                                 -                             -eta g
+    momentum   delta' = -eta g + alpha delta     -                             delta'
+    nesterov   delta' = -eta g + alpha delta     -                             alpha delta' - eta g
+    adagrad    G' = G + g^2                      -                  -(eta / sqrt(G' + eps)) g
+    rmsprop    G' = gamma G + (1 - gamma) g^2    -                  -(eta / sqrt(G' + eps)) g
+    adam       m' = b1 m + (1 - b1) g            v' = b2 v + (1 - b2) g^2
+               u = -eta ((m' c1) / (sqrt(v' c2) + eps))
 
-with ``c1 = 1 / (1 - b1^(t+1))``, ``c2 = 1 / (1 - b2^(t+1))`` (the bias corrections of update
-``t``, tabulated once per run by ``adam_bias_corrections``).
-These are the equations of ``transforms.py``; where the numerator is exactly 0 the update is
-exactly 0 (as the equations give for eps > 0; it also keeps eps = 0 from producing 0/0).
+and ``theta' = theta + u``, with ``c1 = 1 / (1 - b1^(t+1))`` and ``c2 = 1 / (1 - b2^(t+1))``,
+Adam's bias corrections of update ``t`` (tabulated once per run by ``adam_bias_corrections``).
+These are the displayed equations (``specs.py``), grouped as displayed so that round-off
+matches a literal implementation. Where the numerator is exactly 0 the update is exactly 0 (as
+the equations give for eps > 0; it also keeps eps = 0 from producing 0/0).
 
-Why not the optax transformations here: the engine steps six optimizers inside one
-``lax.scan`` on CPU, where a step costs what its tiny XLA kernels cost. Six transformations
-with separate state leaves take ~3 ms per 1000 steps; this form, two ``[rows, 2]`` state arrays
-and every rule computed for every row then selected (six times the arithmetic of a 2-D problem,
-i.e. nothing) fuses into a few kernels and takes ~0.3 ms. The tests check it against the NumPy
-reference and against ``build_optimizer``'s transformations.
+Why not the optax transformations (``transforms.py``) here: the engine steps six optimizers
+inside one XLA loop on CPU, where a step costs what its tiny kernels cost. Six transformations
+with separate state leaves took ~3 ms per 1000 steps; two ``[rows, 2]`` state arrays, each rule
+computed on its own rows (static slices) and the rows concatenated, fuse into a few kernels.
+The tests check this module against the NumPy reference and the transformations against it too.
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ from optimizers.specs import OPTIMIZERS
 SLOTS: tuple[str, ...] = tuple(OPTIMIZERS)
 """Row order of the batch: one row per optimizer, in display order."""
 
-_ROW = {optimizer_id: index for index, optimizer_id in enumerate(SLOTS)}
+assert SLOTS == ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"), (
+    "update() slices rows by this order"
+)
 
 
 class BatchedHyperparameters(NamedTuple):
@@ -48,10 +50,6 @@ class BatchedHyperparameters(NamedTuple):
     beta1: jax.Array
     beta2: jax.Array
     eps: jax.Array
-
-
-def _safe_ratio(numerator: jax.Array, denominator: jax.Array) -> jax.Array:
-    return jnp.where(numerator == 0, 0.0, numerator / denominator)
 
 
 def adam_bias_corrections(
@@ -69,6 +67,10 @@ def adam_bias_corrections(
     )
 
 
+def _ratio_or_zero(numerator: jax.Array, denominator: jax.Array) -> jax.Array:
+    return jnp.where(numerator == 0, 0.0, numerator / denominator)
+
+
 def update(
     g: jax.Array,
     s1: jax.Array,
@@ -78,38 +80,31 @@ def update(
     c2: jax.Array,
     h: BatchedHyperparameters,
 ) -> tuple[jax.Array, jax.Array, jax.Array]:
-    """One update of every row: ``(u, s1', s2')``; all arrays ``[rows, 2]`` except ``eta``,
-    ``c1``, ``c2`` (this step's learning rates and Adam bias corrections, ``[rows, 1]``)."""
-    row = jnp.arange(g.shape[0])[:, None]
-    is_adam = row == _ROW["adam"]
-    g2 = g * g
-    s1_new = jnp.select(
-        [
-            row == _ROW["gd"],
-            (row == _ROW["momentum"]) | (row == _ROW["nesterov"]),
-            row == _ROW["adagrad"],
-            row == _ROW["rmsprop"],
-        ],
-        [
-            jnp.zeros_like(g),
-            -eta * g + h.alpha * s1,
-            s1 + g2,
-            h.gamma * s1 + (1.0 - h.gamma) * g2,
-        ],
-        default=h.beta1 * s1 + (1.0 - h.beta1) * g,  # adam
+    """One update of every row: ``(u, s1', s2')``, all ``[6, 2]``.
+
+    ``eta`` [6, 1]: this step's learning rates; ``c1``, ``c2``: Adam's bias corrections for this
+    step (broadcastable to [1, 1]).
+    """
+    # gd (row 0)
+    u_gd = -eta[0:1] * g[0:1]
+    # momentum, nesterov (rows 1, 2): delta' = -eta g + alpha delta
+    delta = -eta[1:3] * g[1:3] + h.alpha[1:3] * s1[1:3]
+    u_momentum = delta[0:1]
+    u_nesterov = h.alpha[2:3] * delta[1:2] - eta[2:3] * g[2:3]
+    # adagrad, rmsprop (rows 3, 4): G' then -(eta / sqrt(G' + eps)) g
+    g_sq = g[3:5] * g[3:5]
+    accumulated = jnp.concatenate(
+        [s1[3:4] + g_sq[0:1], h.gamma[4:5] * s1[4:5] + (1.0 - h.gamma[4:5]) * g_sq[1:2]]
     )
-    s2_new = jnp.where(is_adam, h.beta2 * s2 + (1.0 - h.beta2) * g2, 0.0)
-    # Adagrad, RMSprop: u = -(eta / sqrt(G' + eps)) g;  Adam: u = -eta (m_hat / (sqrt(v_hat) + eps))
-    # (the grouping of the displayed equations, so round-off matches a literal implementation).
-    denominator = jnp.where(is_adam, jnp.sqrt(s2_new * c2) + h.eps, jnp.sqrt(s1_new + h.eps))
-    adaptive = jnp.where(
-        is_adam,
-        -eta * _safe_ratio(s1_new * c1, denominator),
-        jnp.where(g == 0, 0.0, -(eta / denominator) * g),
-    )
-    u = jnp.select(
-        [row == _ROW["gd"], row == _ROW["momentum"], row == _ROW["nesterov"]],
-        [-eta * g, s1_new, h.alpha * s1_new - eta * g],
-        default=adaptive,
-    )
+    scale = eta[3:5] / jnp.sqrt(accumulated + h.eps[3:5])
+    u_adaptive = jnp.where(g[3:5] == 0, 0.0, -scale * g[3:5])
+    # adam (row 5)
+    g5 = g[5:6]
+    m = h.beta1[5:6] * s1[5:6] + (1.0 - h.beta1[5:6]) * g5
+    v = h.beta2[5:6] * s2[5:6] + (1.0 - h.beta2[5:6]) * (g5 * g5)
+    u_adam = -eta[5:6] * _ratio_or_zero(m * c1, jnp.sqrt(v * c2) + h.eps[5:6])
+
+    u = jnp.concatenate([u_gd, u_momentum, u_nesterov, u_adaptive, u_adam])
+    s1_new = jnp.concatenate([jnp.zeros_like(u_gd), delta, accumulated, m])
+    s2_new = jnp.concatenate([jnp.zeros_like(s2[0:5]), v])
     return u, s1_new, s2_new

@@ -1,8 +1,8 @@
 """The trajectory engine: every optimizer on a 2-D landscape in one jitted ``lax.scan`` call.
 
-One compiled program per scan-length bucket (``STEP_BUCKETS``) serves every request: all six
-optimizers always run (2-D, nearly free) and are sliced afterwards, and every number is a
-runtime (traced) float64/int64 array: learning rates, schedule parameters, *which* schedule
+Two compiled programs (capacities ``STEP_BUCKETS``) serve every request: all six optimizers
+always run (2-D, nearly free) and are sliced afterwards, and every number is a runtime (traced)
+float64/int64 array, the number of steps included (the loop bound): learning rates, schedule parameters, *which* schedule
 each optimizer uses (an integer selecting the formula), alpha, gamma, beta1, beta2, eps, the
 start, noise sigma, the noise itself (seeded on the host), the requested number of steps and the
 landscape (an index into ``lax.switch`` over ``landscapes.landscape_fns()``). Changing any of
@@ -18,7 +18,7 @@ Update ``t`` (0-based), every optimizer at once::
     theta_{t+1} = theta' if valid else theta_t          (frozen: NaN never enters the carry)
 
 Noise: ``xi = gradient_noise(seed, steps)`` (NumPy PCG64, drawn in order): it depends only on
-(seed, t), not on the optimizer, the bucket or the number of steps, so every optimizer sees the
+(seed, t), not on the optimizer, the capacity or the number of steps, so every optimizer sees the
 same noise (differences come from the rules alone) and a longer run extends a shorter one.
 
 Divergence: the index ``k >= 1`` of the first invalid point is ``Trajectory.diverged_at``; the
@@ -40,12 +40,14 @@ from jax import lax
 from optimizers import batched
 from optimizers.batched import SLOTS
 from optimizers.config import OptimizerConfig
-from optimizers.schedules import SCHEDULE_KINDS, traced_schedule_table
-from optimizers.specs import OPTIMIZERS, SCHEDULE_PARAMETER_NAMES, SCHEDULES
+from optimizers.schedules import schedule_table
+from optimizers.specs import SCHEDULE_PARAMETER_NAMES
 
 MAX_STEPS = 5000
-STEP_BUCKETS: tuple[int, ...] = (500, 1000, 2000, MAX_STEPS)
-"""Scan lengths compiled; a request runs in the smallest bucket that holds it and is sliced."""
+STEP_BUCKETS: tuple[int, ...] = (1000, MAX_STEPS)
+"""Capacities compiled: a request runs in the smallest that holds it, for exactly its own number
+of steps (a runtime loop bound); only the output buffers and tables have the capacity's size.
+Two programs, not one: a 5000-row buffer and tables cost ~0.1 ms more per call."""
 
 DIVERGENCE_SPAN_FACTOR = 10.0
 """A point farther than this many domain spans from the domain centre (either axis) diverged."""
@@ -57,9 +59,9 @@ SLOT_COLUMNS: tuple[str, ...] = ("lr", *SCHEDULE_PARAMETER_NAMES, *_RULE_COLUMNS
 """Columns of the per-optimizer float64 parameter matrix passed to the compiled program."""
 
 # Run-level float64 vector layout.
-_RUN_COLUMNS = ("x0", "y0", "x_min", "x_max", "y_min", "y_max", "noise_sigma", "total_steps")
-# Run-level int64 vector layout: landscape index, then one schedule kind per slot.
-_INT_LANDSCAPE, _INT_KINDS = 0, 1
+_RUN_COLUMNS = ("x0", "y0", "x_min", "x_max", "y_min", "y_max", "noise_sigma")
+# Run-level int64 vector layout: landscape index, number of steps.
+_INT_LANDSCAPE, _INT_STEPS = 0, 1
 
 LandscapeFn = Callable[[jax.Array], jax.Array]
 
@@ -85,11 +87,11 @@ class Trajectory:
         return len(self.lr)
 
 
-def bucket_for(steps: int) -> int:
-    """The smallest scan length in ``STEP_BUCKETS`` holding ``steps`` updates."""
-    for bucket in STEP_BUCKETS:
-        if steps <= bucket:
-            return bucket
+def capacity_for(steps: int) -> int:
+    """The smallest capacity in ``STEP_BUCKETS`` holding ``steps`` updates."""
+    for capacity in STEP_BUCKETS:
+        if steps <= capacity:
+            return capacity
     raise ValueError(f"steps must be at most {MAX_STEPS}, got {steps}")
 
 
@@ -98,16 +100,9 @@ def gradient_noise(seed: int, steps: int) -> np.ndarray:
 
     NumPy's PCG64 stream, drawn in order, so a longer run extends a shorter one. Drawn on the
     host (~20 us per 1000 steps, only when sigma > 0): a JAX threefry draw in the program cost
-    ~2 s of compilation per bucket.
+    ~2 s of compilation per program.
     """
     return np.random.Generator(np.random.PCG64(seed)).standard_normal((steps, 2))
-
-
-@functools.cache
-def _zero_noise(num_steps: int) -> np.ndarray:
-    zeros = np.zeros((num_steps, 2))
-    zeros.flags.writeable = False
-    return zeros
 
 
 def _batched_value_and_grad(
@@ -129,48 +124,42 @@ _PARAMS, _LOSS, _GRAD, _S1, _S2 = slice(0, 2), 2, slice(3, 5), slice(5, 7), slic
 _ALIVE, _DIVERGED = 9, 10  # alive flag (1.0/0.0); diverged_at (-1.0: not diverged)
 
 
-@functools.partial(jax.jit, static_argnames=("landscape_fns", "num_steps"))
+@functools.partial(jax.jit, static_argnames=("landscape_fns", "capacity"))
 def simulate(
     slot_values: jax.Array,
     run_values: jax.Array,
     int_values: jax.Array,
-    noise: jax.Array,
+    step_inputs: jax.Array,
     *,
     landscape_fns: tuple[LandscapeFn, ...],
-    num_steps: int,
-) -> tuple[jax.Array, jax.Array, jax.Array]:
-    """The compiled program: every optimizer in ``SLOTS`` for ``num_steps`` updates.
+    capacity: int,
+) -> tuple[jax.Array, jax.Array]:
+    """The compiled program: every optimizer in ``SLOTS``, ``steps <= capacity`` updates.
 
     ``slot_values``: float64 [len(SLOTS), len(SLOT_COLUMNS)]; ``run_values``: float64
-    [len(_RUN_COLUMNS)]; ``int_values``: int64 [landscape index, schedule kind per slot];
-    ``noise``: float64 [num_steps, 2], xi_t (scaled by sigma here).
-    Returns ``history`` [n+1, S, 3] (x, y, loss of theta_0..theta_n), learning rates [n, S]
-    and diverged_at [S] (-1 when valid throughout). Prefer ``trajectories``.
+    [len(_RUN_COLUMNS)]; ``int_values``: int64 [landscape index, steps]; ``step_inputs``:
+    float64 [capacity, 2 + S], per update t: xi_t (scaled by sigma here) and every row's eta_t.
+    Returns ``history`` [capacity+1, S, 3] (x, y, loss of theta_0..theta_steps; later rows
+    undefined) and diverged_at [S] (-1: valid throughout).
+    The loop runs ``steps`` times (a runtime value): one program serves every length up to
+    ``capacity``. Prefer ``trajectories``.
     """
     column = {name: slot_values[:, i] for i, name in enumerate(SLOT_COLUMNS)}
     run = {name: run_values[i] for i, name in enumerate(_RUN_COLUMNS)}
     landscape_index = int_values[_INT_LANDSCAPE].astype(jnp.int32)
-    kinds = int_values[_INT_KINDS : _INT_KINDS + len(SLOTS)]
+    steps = int_values[_INT_STEPS]
     rows = len(SLOTS)
+    noise = run["noise_sigma"] * step_inputs[:, :2]
+    lr_table = step_inputs[:, 2:]
 
-    # Per-update tables [n, S]: the learning rate of every row, and Adam's bias corrections
-    # (1 for the other rows; only Adam's row is computed: pow/exp over tables cost real time).
-    steps = jnp.arange(num_steps, dtype=jnp.float64)
-    lr_table = traced_schedule_table(
-        kinds,
-        column["lr"],
-        {name: column[name] for name in SCHEDULE_PARAMETER_NAMES},
-        run["total_steps"],
-        steps,
-    )
+    # Per-update tables [capacity, S]: learning rates (computed on the host, see
+    # ``schedules.schedule_table``) and Adam's bias corrections (1 for the other rows; only
+    # Adam's row is computed: exp over a table costs real time).
     adam = SLOTS.index("adam")
-    c1_adam, c2_adam = batched.adam_bias_corrections(
-        column["beta1"][adam], column["beta2"][adam], num_steps
+    c1_table, c2_table = batched.adam_bias_corrections(
+        column["beta1"][adam], column["beta2"][adam], capacity
     )
-    is_adam = jnp.arange(rows) == adam
-    c1_table = jnp.where(is_adam, c1_adam[:, None], 1.0)
-    c2_table = jnp.where(is_adam, c2_adam[:, None], 1.0)
-    step_table = jnp.stack([lr_table, c1_table, c2_table], axis=-1)  # [n, S, 3]
+    step_table = jnp.concatenate([lr_table, c1_table[:, None], c2_table[:, None]], axis=1)
     hyper = batched.BatchedHyperparameters(
         *(column[name][:, None] for name in batched.BatchedHyperparameters._fields)
     )
@@ -181,7 +170,6 @@ def simulate(
     reach = DIVERGENCE_SPAN_FACTOR * jnp.stack(
         [run["x_max"] - run["x_min"], run["y_max"] - run["y_min"]]
     )
-    noise = run["noise_sigma"] * noise
 
     start = jnp.stack([run["x0"], run["y0"]])
     params0 = jnp.broadcast_to(start, (rows, 2))
@@ -197,11 +185,13 @@ def simulate(
         ],
         axis=1,
     )
+    history0 = jnp.zeros((capacity + 1, rows, _LOSS + 1)).at[0].set(carry0[:, : _LOSS + 1])
 
-    def step(carry, xs):
-        t, noise_t, table_t = xs
-        eta, c1, c2 = table_t[:, 0:1], table_t[:, 1:2], table_t[:, 2:3]
-        grad = carry[:, _GRAD] + noise_t
+    def step(t, state):
+        carry, history = state
+        table_t = step_table[t]
+        eta, c1, c2 = table_t[:rows, None], table_t[rows], table_t[rows + 1]
+        grad = carry[:, _GRAD] + noise[t]
         u, s1, s2 = batched.update(grad, carry[:, _S1], carry[:, _S2], eta, c1, c2, hyper)
         # Barriers stop XLA from recomputing shared values inside several fused kernels
         # (measured: 1.3 ms -> 0.5 ms per 1000 steps on CPU).
@@ -228,13 +218,11 @@ def simulate(
         carry = lax.optimization_barrier(
             jnp.concatenate([kept, valid[:, None].astype(jnp.float64), diverged_at[:, None]], 1)
         )
-        return carry, carry[:, : _LOSS + 1]  # x, y, loss
+        history = lax.dynamic_update_index_in_dim(history, carry[:, : _LOSS + 1], t + 1, 0)
+        return carry, history
 
-    xs = (jnp.arange(num_steps, dtype=jnp.int64), noise, step_table)
-    carry_last, history = lax.scan(step, carry0, xs)
-
-    history = jnp.concatenate([carry0[None, :, : _LOSS + 1], history], axis=0)
-    return history, lr_table, carry_last[:, _DIVERGED].astype(jnp.int64)
+    carry, history = lax.fori_loop(0, steps, step, (carry0, history0))
+    return history, carry[:, _DIVERGED].astype(jnp.int64)
 
 
 @functools.cache
@@ -246,13 +234,13 @@ def _landscape_table() -> tuple[tuple[str, ...], tuple[LandscapeFn, ...]]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _slot_row(config: OptimizerConfig) -> tuple[tuple[float, ...], int]:
-    """``config`` as one row of the slot matrix (columns ``SLOT_COLUMNS``) and its schedule kind."""
+def _slot_row(config: OptimizerConfig) -> tuple[float, ...]:
+    """``config`` as one row of the slot matrix (columns ``SLOT_COLUMNS``)."""
     filled: dict[str, float] = dict.fromkeys(SLOT_COLUMNS, 1.0)  # unused entries: placeholders
     filled["lr"] = float(config.lr)
     filled.update(config.resolved_schedule_params())
     filled.update(config.resolved_hyperparams())
-    return tuple(filled[name] for name in SLOT_COLUMNS), SCHEDULE_KINDS.index(config.schedule)
+    return tuple(filled[name] for name in SLOT_COLUMNS)
 
 
 @functools.cache
@@ -260,14 +248,35 @@ def _default_config(optimizer_id: str) -> OptimizerConfig:
     return OptimizerConfig.default(optimizer_id)
 
 
-def _slot_matrix(configs_by_slot: dict[str, OptimizerConfig]) -> tuple[np.ndarray, np.ndarray]:
-    rows = [
-        _slot_row(configs_by_slot.get(optimizer_id) or _default_config(optimizer_id))
-        for optimizer_id in SLOTS
-    ]
-    values = np.array([values for values, _ in rows], dtype=np.float64)
-    kinds = np.array([kind for _, kind in rows], dtype=np.int64)
-    return values, kinds
+@functools.lru_cache(maxsize=1024)
+def _learning_rates(config: OptimizerConfig, steps: int, capacity: int) -> np.ndarray:
+    """eta_t for t < capacity (the schedule spans ``steps`` updates), read-only."""
+    table = schedule_table(
+        config.schedule, config.lr, config.resolved_schedule_params(), steps, capacity
+    )
+    table.flags.writeable = False
+    return table
+
+
+@functools.lru_cache(maxsize=64)
+def _noise(seed: int, capacity: int) -> np.ndarray:
+    noise = gradient_noise(seed, capacity)
+    noise.flags.writeable = False
+    return noise
+
+
+def _step_inputs(
+    configs: list[OptimizerConfig], steps: int, capacity: int, sigma: float, seed: int
+) -> np.ndarray:
+    """[capacity, 2 + S]: the noise xi_t, then the learning rate of every slot."""
+    inputs = np.empty((capacity, 2 + len(SLOTS)))
+    inputs[:, :2] = _noise(seed, capacity) if sigma > 0 else 0.0
+    for slot, config in enumerate(configs):
+        if config.schedule == "constant":
+            inputs[:, 2 + slot] = config.lr
+        else:
+            inputs[:, 2 + slot] = _learning_rates(config, steps, capacity)
+    return inputs
 
 
 def run_engine(
@@ -305,24 +314,22 @@ def run_engine(
         if config.optimizer in by_slot:
             raise ValueError(f"optimizer {config.optimizer!r} configured twice")
         by_slot[config.optimizer] = config
-    slot_values, kinds = _slot_matrix(by_slot)
+    slot_configs = [by_slot.get(o) or _default_config(o) for o in SLOTS]
+    slot_values = np.array([_slot_row(config) for config in slot_configs], dtype=np.float64)
     (x_min, x_max), (y_min, y_max) = domain
-    run_values = np.array(
-        [x0, y0, x_min, x_max, y_min, y_max, sigma, float(steps)], dtype=np.float64
-    )
-    int_values = np.concatenate([np.array([landscape_index], dtype=np.int64), kinds])
-
-    bucket = bucket_for(steps)
-    noise = gradient_noise(seed, bucket) if sigma > 0 else _zero_noise(bucket)
+    run_values = np.array([x0, y0, x_min, x_max, y_min, y_max, sigma], dtype=np.float64)
+    int_values = np.array([landscape_index, steps], dtype=np.int64)
+    capacity = capacity_for(steps)
+    step_inputs = _step_inputs(slot_configs, steps, capacity, sigma, seed)
     outputs = simulate(
         slot_values,
         run_values,
         int_values,
-        noise,
+        step_inputs,
         landscape_fns=landscape_fns,
-        num_steps=bucket,
+        capacity=capacity,
     )
-    history, lrs, diverged = (np.asarray(output) for output in outputs)
+    history, diverged = (np.asarray(output) for output in outputs)
 
     result = []
     for config in configs:
@@ -330,7 +337,7 @@ def run_engine(
             continue
         slot = SLOTS.index(config.optimizer)
         diverged_at: int | None = int(diverged[slot])
-        if diverged_at < 0 or diverged_at > steps:
+        if diverged_at < 0:
             diverged_at, points = None, steps + 1
         else:
             points = diverged_at
@@ -339,7 +346,7 @@ def run_engine(
                 optimizer=config.optimizer,
                 path=np.array(history[:points, slot, :2]),
                 loss=np.array(history[:points, slot, 2]),
-                lr=np.array(lrs[: points - 1, slot]),
+                lr=step_inputs[: points - 1, 2 + slot].copy(),
                 diverged_at=diverged_at,
             )
         )
@@ -372,14 +379,12 @@ def trajectories(
 
 
 def warm_up() -> None:
-    """Compile (or load from the persistent cache) the program of every bucket; call per worker."""
+    """Compile (or load from the persistent cache) every program; call once per worker."""
     from landscapes import get_landscape
 
     ids, _ = _landscape_table()
     landscape = get_landscape(ids[0])
     configs = [OptimizerConfig.default(optimizer_id) for optimizer_id in SLOTS]
-    for bucket in STEP_BUCKETS:
-        trajectories(landscape.id, landscape.start, configs, bucket)
+    for capacity in STEP_BUCKETS:
+        trajectories(landscape.id, landscape.start, configs, capacity)
 
-
-assert tuple(SCHEDULES) == SCHEDULE_KINDS

@@ -1,85 +1,98 @@
-"""Learning-rate schedules ``t -> eta_t`` whose parameters may be traced JAX arrays.
+"""Learning-rate schedules ``t -> eta_t``: each formula written once, evaluated with JAX or NumPy.
 
-``t = 0, 1, 2, …`` counts updates: the first update uses ``eta_0``-based ``eta_t`` at ``t = 0``
-(optax's convention: ``schedule(state.count)`` with ``count`` starting at 0).
+``t = 0, 1, 2, …`` counts updates: the first update uses ``eta_t`` at ``t = 0`` (optax's
+convention: ``schedule(state.count)`` with ``count`` starting at 0)::
 
-* ``constant``       eta_t = eta0
-* ``inverse_time``   eta_t = eta0 / (1 + k t)                     (the slides' 1/t decay)
-* ``exponential``    eta_t = eta0 exp(-k t)
-* ``step``           eta_t = eta0 f^floor(t / n)                  (n rounded, at least 1)
-* ``warmup_cosine``  eta_t = eta0 t / w                           for t < w
-                     eta_t = eta0/2 (1 + cos(pi (t - w)/(T - w)))  for w <= t  (capped at t = T)
-                     (w rounded and clipped to [0, T]; T = total steps of the run)
+    constant       eta_t = eta0
+    inverse_time   eta_t = eta0 / (1 + k t)                        (the slides' 1/t decay)
+    exponential    eta_t = eta0 exp(-k t)
+    step           eta_t = eta0 f^floor(t / n)                     (n rounded, at least 1)
+    warmup_cosine  eta_t = eta0 t / w                              for t < w
+                   eta_t = eta0/2 (1 + cos(pi (t - w) / (T - w)))  for t >= w
+                   (w rounded and clipped to [0, T]; T = number of updates of the run)
+
+Two ways to use them:
+
+* ``make_schedule`` / ``make_traced_schedule``: ``count -> eta`` functions in ``jax.numpy``
+  whose parameters (and, for the traced variant, the formula itself) may be traced arrays, for
+  optax transformations inside ``jit`` (the network playground).
+* ``schedule_table``: the same formulas in NumPy for a whole run at once; the trajectory engine
+  computes its per-step learning rates on the host (a few microseconds) and passes them to its
+  compiled program as data, which keeps the schedule choice out of the program (computing the
+  table inside it cost ~2 s of compilation per program, or ~0.3 ms per call without branches).
 
 optax has the same formulas for ``exponential`` (``exponential_decay``), ``step``
 (``exponential_decay(staircase=True)``) and ``warmup_cosine``
-(``warmup_cosine_decay_schedule``), but those builders branch in Python on their parameters
-(``if transition_steps <= 0``), so they cannot take traced values; we write the formulas in
-``jnp`` instead and the tests check them against optax for concrete values. optax has no 1/t.
-
-Every function here is element-wise in ``t``: pass a scalar step or a vector of steps.
+(``warmup_cosine_decay_schedule(0, eta0, w, T)``), but those builders branch in Python on their
+parameters (``if transition_steps <= 0``), so they cannot take traced values; the tests check
+these formulas against optax for concrete values. optax has no 1/t decay.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
-from typing import Protocol
+from types import ModuleType
+from typing import Any, Protocol
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from optimizers.specs import SCHEDULE_PARAMETER_NAMES, SCHEDULES, get_schedule_spec
 
-Array = jax.Array
-Params = Mapping[str, jax.typing.ArrayLike]
+Array = Any  # a jax.Array or a numpy array, depending on ``xp``
+Params = Mapping[str, Any]
 Schedule = Callable[[jax.typing.ArrayLike], jax.Array]
 """A learning-rate schedule: update count (int or array) -> learning rate."""
 
 
 class ScheduleFormula(Protocol):
     def __call__(
-        self, t: Array, lr: Array, params: Params, total_steps: Array
+        self, t: Array, lr: Array, params: Params, total_steps: Array, xp: ModuleType
     ) -> Array: ...
 
 
-def constant(t: Array, lr: Array, params: Params, total_steps: Array) -> Array:
+def constant(t: Array, lr: Array, params: Params, total_steps: Array, xp: ModuleType) -> Array:
     """eta_t = eta0."""
     del params, total_steps
-    return lr + jnp.zeros_like(t)
+    return lr + xp.zeros_like(t)
 
 
-def inverse_time(t: Array, lr: Array, params: Params, total_steps: Array) -> Array:
+def inverse_time(t: Array, lr: Array, params: Params, total_steps: Array, xp: ModuleType) -> Array:
     """eta_t = eta0 / (1 + k t)."""
-    del total_steps
+    del total_steps, xp
     return lr / (1.0 + params["decay_rate"] * t)
 
 
-def exponential(t: Array, lr: Array, params: Params, total_steps: Array) -> Array:
+def exponential(t: Array, lr: Array, params: Params, total_steps: Array, xp: ModuleType) -> Array:
     """eta_t = eta0 exp(-k t)."""
     del total_steps
-    return lr * jnp.exp(-params["decay_rate"] * t)
+    return lr * xp.exp(-params["decay_rate"] * t)
 
 
-def step(t: Array, lr: Array, params: Params, total_steps: Array) -> Array:
+def step(t: Array, lr: Array, params: Params, total_steps: Array, xp: ModuleType) -> Array:
     """eta_t = eta0 f^floor(t / n), n = max(round(every), 1)."""
     del total_steps
-    every = jnp.maximum(jnp.round(params["every"]), 1.0)
-    return lr * jnp.power(params["factor"], jnp.floor(t / every))
+    every = xp.maximum(xp.round(params["every"]), 1.0)
+    return lr * xp.power(params["factor"], xp.floor(t / every))
 
 
-def warmup_cosine(t: Array, lr: Array, params: Params, total_steps: Array) -> Array:
+def warmup_cosine(
+    t: Array, lr: Array, params: Params, total_steps: Array, xp: ModuleType
+) -> Array:
     """Linear warm-up 0 -> eta0 over w updates, then cosine decay to 0 at t = T.
 
     eta_t = eta0 t / w for t < w; eta0/2 (1 + cos(pi min(t - w, T - w) / (T - w))) otherwise,
     with w = clip(round(warmup_steps), 0, T) and T = max(total_steps, 1).
     """
-    total = jnp.maximum(jnp.asarray(total_steps, dtype=jnp.result_type(lr, float)), 1.0)
-    warmup = jnp.clip(jnp.round(params["warmup_steps"]), 0.0, total)
-    warm = lr * t / jnp.maximum(warmup, 1.0)
-    decay_length = jnp.maximum(total - warmup, 1.0)
-    progress = jnp.clip((t - warmup) / decay_length, 0.0, 1.0)
-    decay = 0.5 * lr * (1.0 + jnp.cos(jnp.pi * progress))
-    return jnp.where(t < warmup, warm, decay)
+    total = xp.maximum(xp.asarray(total_steps, dtype=xp.float64), 1.0)
+    warmup = xp.clip(xp.round(params["warmup_steps"]), 0.0, total)
+    warm = lr * t / xp.maximum(warmup, 1.0)
+    decay_length = xp.maximum(total - warmup, 1.0)
+    progress = xp.clip((t - warmup) / decay_length, 0.0, 1.0)
+    decay = 0.5 * lr * (1.0 + xp.cos(math.pi * progress))
+    return xp.where(t < warmup, warm, decay)
 
 
 SCHEDULE_FORMULAS: Mapping[str, ScheduleFormula] = {
@@ -92,7 +105,7 @@ SCHEDULE_FORMULAS: Mapping[str, ScheduleFormula] = {
 assert tuple(SCHEDULE_FORMULAS) == tuple(SCHEDULES), "formulas must follow SCHEDULES order"
 
 SCHEDULE_KINDS: tuple[str, ...] = tuple(SCHEDULES)
-"""Schedule ids in the order used by the traced ``kind`` index of ``make_traced_schedule``."""
+"""Schedule ids in the order used by the traced ``kind`` of ``make_traced_schedule``."""
 
 
 def schedule_kind(schedule_id: str) -> int:
@@ -101,7 +114,7 @@ def schedule_kind(schedule_id: str) -> int:
     return SCHEDULE_KINDS.index(schedule_id)
 
 
-def _complete_params(schedule_id: str, params: Mapping[str, object]) -> dict[str, object]:
+def _complete_params(schedule_id: str, params: Mapping[str, Any]) -> dict[str, Any]:
     spec = get_schedule_spec(schedule_id)
     unknown = set(params) - {p.name for p in spec.parameters}
     if unknown:
@@ -118,7 +131,7 @@ def make_schedule(
     params: Mapping[str, jax.typing.ArrayLike] | None = None,
     total_steps: jax.typing.ArrayLike = 1,
 ) -> Schedule:
-    """The schedule ``schedule_id`` as ``count -> eta_count``, usable inside ``jit``.
+    """The schedule ``schedule_id`` as ``count -> eta_count`` (``jax.numpy``, usable in ``jit``).
 
     ``lr``, every value of ``params`` (missing ones take the spec defaults) and ``total_steps``
     (used by ``warmup_cosine`` only) may be traced arrays: changing them never recompiles. The
@@ -129,7 +142,7 @@ def make_schedule(
 
     def schedule(count: jax.typing.ArrayLike) -> jax.Array:
         t = jnp.asarray(count).astype(jnp.result_type(lr, float))
-        return formula(t, lr, values, total_steps)
+        return formula(t, lr, values, total_steps, jnp)
 
     return schedule
 
@@ -142,10 +155,10 @@ def make_traced_schedule(
 ) -> Schedule:
     """A schedule whose formula is chosen by a traced integer ``kind`` (``SCHEDULE_KINDS`` index).
 
-    ``params`` must hold every name in ``SCHEDULE_PARAMETER_NAMES`` (values for the schedules
-    not chosen are ignored, so any finite placeholder works). All formulas are evaluated and the
-    chosen one selected (``jnp.select``): cheap element-wise arithmetic, no control flow, so it
-    vectorises over a whole vector of steps at once. An out-of-range ``kind`` gives NaN.
+    ``params`` must hold every name in ``SCHEDULE_PARAMETER_NAMES`` (values of the schedules not
+    chosen are ignored: any finite placeholder works). Every formula is evaluated and the chosen
+    one selected (``jnp.select``): element-wise, no control flow, cheap for a scalar count. An
+    out-of-range ``kind`` gives NaN.
     """
     missing = set(SCHEDULE_PARAMETER_NAMES) - set(params)
     if missing:
@@ -153,42 +166,25 @@ def make_traced_schedule(
 
     def schedule(count: jax.typing.ArrayLike) -> jax.Array:
         t = jnp.asarray(count).astype(jnp.result_type(lr, float))
-        values = [formula(t, lr, params, total_steps) for formula in SCHEDULE_FORMULAS.values()]
+        values = [f(t, lr, params, total_steps, jnp) for f in SCHEDULE_FORMULAS.values()]
         conditions = [kind == index for index in range(len(values))]
         return jnp.select(conditions, values, default=jnp.nan)
 
     return schedule
 
 
-def traced_schedule_table(
-    kinds: jax.Array,
-    lr: jax.Array,
-    params: Mapping[str, jax.Array],
-    total_steps: jax.typing.ArrayLike,
-    steps: jax.Array,
-) -> jax.Array:
-    """``eta[t, r]`` for every step ``t`` in ``steps`` and every row ``r`` (its own schedule).
+def schedule_table(
+    schedule_id: str,
+    lr: float,
+    params: Mapping[str, float] | None,
+    total_steps: int,
+    length: int | None = None,
+) -> np.ndarray:
+    """``eta_t`` for t = 0..length-1 (default ``total_steps``) in NumPy float64.
 
-    ``kinds`` (int), ``lr`` and every ``params`` value have shape ``[rows]``. Same values as
-    ``make_traced_schedule`` per row, but each formula is computed only if some row uses it
-    (``lax.cond``): ``pow``/``cos``/``exp`` over a whole table cost ~0.05-0.2 ms each on CPU,
-    and a ``lax.switch`` per row would compile 5x more code.
+    The same formulas as ``make_schedule`` (``warmup_cosine`` decays over ``total_steps``).
     """
-    missing = set(SCHEDULE_PARAMETER_NAMES) - set(params)
-    if missing:
-        raise ValueError(f"traced_schedule_table needs values for {sorted(missing)}")
-    t = jnp.asarray(steps).astype(jnp.result_type(lr, float))[:, None]
-    row_lr = lr[None, :]
-    row_params = {name: value[None, :] for name, value in params.items()}
-    table = jnp.broadcast_to(row_lr, (t.shape[0], row_lr.shape[1]))  # constant
-    for kind, formula in enumerate(SCHEDULE_FORMULAS.values()):
-        if formula is constant:
-            continue
-        used = kinds == kind
-        values = jax.lax.cond(
-            jnp.any(used),
-            lambda formula=formula: formula(t, row_lr, row_params, total_steps),
-            lambda: table,
-        )
-        table = jnp.where(used[None, :], values, table)
-    return table
+    formula = SCHEDULE_FORMULAS[get_schedule_spec(schedule_id).id]
+    values = {k: np.float64(v) for k, v in _complete_params(schedule_id, params or {}).items()}
+    t = np.arange(total_steps if length is None else length, dtype=np.float64)
+    return np.asarray(formula(t, np.float64(lr), values, total_steps, np), dtype=np.float64)

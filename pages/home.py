@@ -87,17 +87,25 @@ def playground_settings(**config: object):
 
 
 def lab_presets() -> dict[str, object]:
-    """The optimizer-lab scenarios' settings, by scenario id."""
+    """The optimizer-lab scenarios' settings, by scenario id.
+
+    Every value a sentence relies on is pinned here (not taken from the page's defaults), so a
+    change of a default can never silently break a card's claim.
+    """
     return {
         "lr-too-large": lab_settings("valley", {"gd": {"lr": 0.013}}),
-        "saddle": lab_settings("saddle", {"gd": {}, "adam": {}}),
+        "saddle": lab_settings("saddle", {"gd": {"lr": 0.005}, "adam": {"lr": 0.05}}),
         "valley-momentum": lab_settings(
-            "valley", {"gd": {"lr": 0.01}, "momentum": {"lr": 0.001}}, steps=200
+            "valley",
+            {"gd": {"lr": 0.01}, "momentum": {"lr": 0.001, "hyperparams": {"alpha": 0.9}}},
+            steps=200,
         ),
         "rosenbrock": lab_settings(
-            "rosenbrock", {"gd": {"lr": 0.001}, "rmsprop": {}, "adam": {}}, steps=2000
+            "rosenbrock",
+            {"gd": {"lr": 0.001}, "rmsprop": {"lr": 0.01}, "adam": {"lr": 0.05}},
+            steps=2000,
         ),
-        "plateau": lab_settings("plateau", {"gd": {}, "adam": {}}),
+        "plateau": lab_settings("plateau", {"gd": {"lr": 0.005}, "adam": {"lr": 0.05}}),
         "lr-decay": lab_settings(
             "bowl",
             {
@@ -109,20 +117,29 @@ def lab_presets() -> dict[str, object]:
             },
             noise=2.0,
         ),
-        "noise": lab_settings("bowl", {"gd": {"lr": 0.05}, "adam": {}}, noise=2.0),
+        "noise": lab_settings("bowl", {"gd": {"lr": 0.05}, "adam": {"lr": 0.05}}, noise=2.0),
     }
 
 
 def playground_presets() -> dict[str, object]:
     """The playground scenarios' settings, by scenario id."""
     deep = (8, 8, 8, 8)
+    # Pinned, not taken from the page's defaults: a changed default never breaks a claim.
+    common = {"dataset": "circle", "activation": "relu", "lr": 0.1, "epochs": 500}
     return {
-        "zero-init": playground_settings(init="zero"),
-        "small-init": playground_settings(init="too_small", hidden=deep),
-        "large-init": playground_settings(init="too_large", hidden=deep),
-        "good-init": playground_settings(init="appropriate", show_test=True),
+        "zero-init": playground_settings(init="zero", **common),
+        "small-init": playground_settings(init="too_small", hidden=deep, **common),
+        "large-init": playground_settings(init="too_large", hidden=deep, **common),
+        "good-init": playground_settings(
+            init="appropriate", hidden=(6, 3), show_test=True, **common
+        ),
         "l2": playground_settings(
-            n_samples=100, noise=0.2, hidden=(8, 8), lr=0.3, epochs=1000, l2=0.003, show_test=True
+            **{**common, "lr": 0.3, "epochs": 1000},
+            n_samples=100,
+            noise=0.2,
+            hidden=(8, 8),
+            l2=0.003,
+            show_test=True,
         ),
     }
 

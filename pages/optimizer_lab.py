@@ -408,9 +408,9 @@ def raw_from_controls(fields: list[dict[str, Any]], settings_flat: dict[str, str
     by_key = {f["id"]["key"]: f.get("value") for f in fields}
     for key, value in by_key.items():
         if key == "view":
-            raw[key] = "surface" if value and "surface" in value else "contour"
+            raw[key] = "surface" if isinstance(value, list) and "surface" in value else "contour"
         elif key.endswith(".on"):
-            raw[key] = "1" if value and "on" in value else "0"
+            raw[key] = "1" if isinstance(value, list) and "on" in value else "0"
         elif key.count(".") == 2:
             optimizer_id, schedule_id, name = key.split(".")
             chosen = by_key.get(f"{optimizer_id}.schedule", settings_flat.get(f"{optimizer_id}.schedule"))
@@ -422,18 +422,49 @@ def raw_from_controls(fields: list[dict[str, Any]], settings_flat: dict[str, str
 
 
 def start_from_graph(click: dict | None, relayout: dict | None, trigger: str) -> tuple[float, float] | None:
-    """A new start from a click on the landscape or a drag of the red dot."""
-    if trigger == "lab-landscape.clickData" and click and click.get("points"):
+    """A new start from a click on the landscape or a drag of the red dot (else None)."""
+    if trigger == "lab-landscape.clickData" and isinstance(click, dict) and click.get("points"):
         point = click["points"][0]
-        if "x" in point and "y" in point:
-            return float(point["x"]), float(point["y"])
-    if trigger == "lab-landscape.relayoutData" and relayout:
+        if isinstance(point, dict) and "x" in point and "y" in point:
+            return _as_point(point["x"], point["y"])
+    if trigger == "lab-landscape.relayoutData" and isinstance(relayout, dict):
         keys = ("shapes[0].x0", "shapes[0].x1", "shapes[0].y0", "shapes[0].y1")
         if all(k in relayout for k in keys):
-            x = (float(relayout[keys[0]]) + float(relayout[keys[1]])) / 2
-            y = (float(relayout[keys[2]]) + float(relayout[keys[3]])) / 2
-            return x, y
+            x0, x1, y0, y1 = (relayout[k] for k in keys)
+            centre = _as_point(_mean(x0, x1), _mean(y0, y1))
+            return centre
     return None
+
+
+def _mean(a: Any, b: Any) -> Any:
+    try:
+        return (float(a) + float(b)) / 2
+    except (TypeError, ValueError):
+        return None
+
+
+def _as_point(x: Any, y: Any) -> tuple[float, float] | None:
+    try:
+        return float(x), float(y)
+    except (TypeError, ValueError):
+        return None
+
+
+@callback(
+    Output({"type": FIELD, "key": "w1"}, "value", allow_duplicate=True),
+    Output({"type": FIELD, "key": "w2"}, "value", allow_duplicate=True),
+    Input("lab-landscape", "clickData"),
+    Input("lab-landscape", "relayoutData"),
+    prevent_initial_call=True,
+)
+def move_start(click, relayout):  # type: ignore[no-untyped-def]
+    """A click or a drag of the red dot writes the new start into the w₁, w₂ boxes."""
+    trigger = ctx.triggered[0]["prop_id"] if ctx.triggered else ""
+    point = start_from_graph(click, relayout, trigger)
+    if point is None:
+        raise dash.exceptions.PreventUpdate  # zoom, pan or autosize: not a start move
+    # A click is as precise as a pointer: three decimals read better than ten.
+    return format_float(round(point[0], 3)), format_float(round(point[1], 3))
 
 
 @callback(
@@ -452,23 +483,14 @@ def start_from_graph(click: dict | None, relayout: dict | None, trigger: str) ->
     Output("lab-formula", "children"),
     Output("lab-note", "children"),
     Input({"type": FIELD, "key": ALL}, "value"),
-    Input("lab-landscape", "clickData"),
-    Input("lab-landscape", "relayoutData"),
     State("lab-settings", "data"),
 )
-def update_lab(_values, click, relayout, settings_flat):  # type: ignore[no-untyped-def]
-    """Controls / click / drag → validated settings → cached run → figures and the run store."""
+def update_lab(_values, settings_flat):  # type: ignore[no-untyped-def]
+    """Controls → validated settings → cached run → figures and the run store."""
     trigger = ctx.triggered_id
-    trigger_prop = ctx.triggered[0]["prop_id"] if ctx.triggered else ""
-    previous, _ = parse_flat(settings_flat or {}, LabSettings.default())
+    previous, _ = parse_flat(settings_flat if isinstance(settings_flat, dict) else {}, LabSettings.default())
     fields = ctx.inputs_list[0]
-    raw = raw_from_controls(fields, settings_flat or {})
-
-    new_start = start_from_graph(click, relayout, trigger_prop)
-    if trigger_prop.startswith("lab-landscape.") and new_start is None:
-        raise dash.exceptions.PreventUpdate  # zoom/pan or a click off the plot: nothing to do
-    if new_start is not None:
-        raw["w1"], raw["w2"] = format_float(new_start[0]), format_float(new_start[1])
+    raw = raw_from_controls(fields, settings_flat if isinstance(settings_flat, dict) else {})
     if isinstance(trigger, dict) and trigger.get("key") == "landscape":
         raw.pop("w1", None)  # a new landscape starts from its own default start
         raw.pop("w2", None)

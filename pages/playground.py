@@ -40,9 +40,12 @@ from components.playground_network import node_legend_items
 from components.playground_payload import RunArrays, compare_payload, run_payload
 from playground import (
     ACTIVATIONS,
+    BIAS_INIT_LATEX,
     DATASETS,
     DEMO_INIT_IDS,
     INIT_SCHEMES,
+    OPTIMIZERS,
+    SCHEDULES,
     ConfigError,
     PlaygroundRun,
     init_latex,
@@ -50,8 +53,6 @@ from playground import (
     train_inits,
 )
 from playground.activations import ELU_ALPHA, LEAKY_RELU_SLOPE
-from playground.initializers import BIAS_INIT_LATEX
-from playground.optim import OPTIMIZERS, SCHEDULES
 from serving.cache import get_or_compute
 from settings.fields import format_float
 from settings.playground import (
@@ -74,7 +75,7 @@ dash.register_page(
 log = logging.getLogger("lossviz.playground")
 
 # Flat keys of the controls that are free text (marked invalid in place when rejected).
-TEXT_KEYS = tuple(f.key for f in NUMERIC_FIELDS) + ("hidden", "scale", "batch")
+TEXT_KEYS = (*(f.key for f in NUMERIC_FIELDS), "hidden", "scale", "batch")
 CONTROL_KEYS = tuple(f.key for f in CHOICE_FIELDS) + TEXT_KEYS
 HP_CONTROLS = tuple((o.id, p.name) for o in OPTIMIZERS.values() for p in o.rule_hyperparameters)
 SP_CONTROLS = tuple((s.id, p.name) for s in SCHEDULES.values() for p in s.parameters)
@@ -187,7 +188,7 @@ def init_markdown(settings: PlaygroundSettings) -> str:
     scale = ""
     if scheme.adjustable:
         scale = f" Scale $s = {format_float(settings.init_scale)}$."
-    return f"$${latex}, \\qquad {BIAS_INIT_LATEX}$$\n\n{scheme.note}{scale}"
+    return f"$${latex}, \\qquad {BIAS_INIT_LATEX}$$\n\n**{scheme.title}.** {scheme.note}{scale}"
 
 
 def activation_markdown(settings: PlaygroundSettings) -> str:
@@ -260,10 +261,12 @@ def layout(**query: Any) -> html.Div:
                     html.Div(
                         [
                             html.Div(
-                                [html.H2("Network", className="panel-title"),
-                                 view_toggle(settings.view)],
+                                [
+                                    html.H2("Network", className="panel-title"),
+                                    view_toggle(settings.view),
+                                ],
                                 className="pg-panel-head",
-                            ),  # fmt: skip
+                            ),
                             html.Div(
                                 node_legend(node_legend_items(activation.id, activation.title)),
                                 id="pg-node-legend",
@@ -275,9 +278,12 @@ def layout(**query: Any) -> html.Div:
                         ],
                         id="pg-network-panel",
                         className="panel pg-network-panel",
-                        **{"data-view": settings.view, "data-group": "network-view",
-                           "data-group-label": "network drawing"},
-                    ),  # fmt: skip
+                        **{
+                            "data-view": settings.view,
+                            "data-group": "network-view",
+                            "data-group-label": "network drawing",
+                        },
+                    ),
                     html.Div(
                         [
                             html.Div(
@@ -312,9 +318,12 @@ def layout(**query: Any) -> html.Div:
                         ],
                         id="pg-output-panel",
                         className="panel pg-output-panel",
-                        **{"data-test": "on" if settings.show_test else "off",
-                           "data-group": "output", "data-group-label": "output"},
-                    ),  # fmt: skip
+                        **{
+                            "data-test": "on" if settings.show_test else "off",
+                            "data-group": "output",
+                            "data-group-label": "output",
+                        },
+                    ),
                 ],
                 className="pg-train-grid",
             ),
@@ -330,9 +339,7 @@ def layout(**query: Any) -> html.Div:
                     ),
                     html.Div(
                         [
-                            html.H2(
-                                "Vanishing or exploding gradients?", className="panel-title"
-                            ),
+                            html.H2("Vanishing or exploding gradients?", className="panel-title"),
                             graph("pg-norms", 340),
                         ],
                         className="panel",
@@ -368,8 +375,8 @@ def layout(**query: Any) -> html.Div:
                         "controls on the left.",
                         className="muted pg-compare-lead",
                     ),
-                    html.Div(graph("pg-cmp-boundaries", 370), **{"data-fullscreen-target": "1"}),
-                    graph("pg-cmp-curves", 340),
+                    html.Div(graph("pg-cmp-boundaries", 320), **{"data-fullscreen-target": "1"}),
+                    graph("pg-cmp-curves", 360),
                 ],
                 className="panel",
             ),
@@ -506,8 +513,7 @@ def train_on_change(
             for o, n in HP_CONTROLS
         },
         "sp_classes": {
-            f"{s}.{n}": _input_class(s == schedule and f"sp.{n}" in invalid)
-            for s, n in SP_CONTROLS
+            f"{s}.{n}": _input_class(s == schedule and f"sp.{n}" in invalid) for s, n in SP_CONTROLS
         },
         "scale": "" if scheme_changed else no_update,
         "scale_placeholder": f"{scheme.default_scale:g}" if scheme.adjustable else "fixed",

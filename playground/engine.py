@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -85,19 +85,32 @@ class Hyper(NamedTuple):
 
 
 class Metrics(NamedTuple):
+    """Per-epoch records (packed into one vector inside the program: fewer XLA ops per epoch)."""
+
     train_loss: jax.Array
     test_loss: jax.Array
     train_accuracy: jax.Array
     test_accuracy: jax.Array
     penalty: jax.Array
+    learning_rate: jax.Array
     weight_norms: jax.Array  # (n_layers,) ‖W_l‖_F
     grad_norms: jax.Array  # (n_layers,) ‖∂L/∂W_l‖_F
     bias_grad_norms: jax.Array  # (n_layers,) ‖∂L/∂b_l‖ (the back-propagated error, summed)
 
 
+N_SCALAR_METRICS = 6
+
+
+def unpack_metrics(packed: Any, n_layers: int) -> Metrics:
+    """Split packed records ``(..., 6 + 3 n_layers)`` (jax or numpy) into ``Metrics``."""
+    scalars = [packed[..., i] for i in range(N_SCALAR_METRICS)]
+    start = N_SCALAR_METRICS
+    norms = [packed[..., start + k * n_layers : start + (k + 1) * n_layers] for k in range(3)]
+    return Metrics(*scalars, *norms)
+
+
 class ProgramOutput(NamedTuple):
-    records: Metrics  # leading axis: epoch 0 … bucket
-    learning_rate: jax.Array  # (bucket + 1,)
+    records: jax.Array  # (bucket + 1, 6 + 3 n_layers) packed Metrics, row = epoch
     thetas: jax.Array  # (S, P): flat parameters θ at each snapshot slot (see FlatLayout)
     gradients: jax.Array  # (S, P): full-batch ∂L/∂θ (data loss) at each snapshot slot
     boundary: jax.Array  # (S, G²)
@@ -121,7 +134,6 @@ def _run_one(
     layout = FlatLayout(spec.layer_sizes)
     weight_mask = jnp.asarray(layout.weight_mask)
     weight_indicator = jnp.asarray(layout.weight_indicator)
-    bias_indicator = jnp.asarray(layout.bias_indicator)
     n_hidden = len(spec.layer_sizes) - 2
     n_train = data.x_train.shape[0]
     batch = spec.batch_size
@@ -141,12 +153,20 @@ def _run_one(
         l1_term = jnp.sum(weights * jax.lax.stop_gradient(jnp.sign(weights)))
         return hyper.l1 * l1_term + hyper.l2 * jnp.sum(weights * weights)
 
-    def layer_norms(vector: jax.Array, indicator: jax.Array) -> jax.Array:
-        """Per-layer Euclidean norms of the weight (or bias) part of a flat vector."""
-        return jnp.sqrt(indicator @ (vector * vector))
+    # rows: ‖W_l‖ from θ², then ‖∂L/∂W_l‖ and ‖∂L/∂b_l‖ from the squared gradient
+    zeros = np.zeros_like(layout.weight_indicator)
+    norm_indicator = jnp.asarray(
+        np.block(
+            [
+                [layout.weight_indicator, zeros],
+                [zeros, layout.weight_indicator],
+                [zeros, layout.bias_indicator],
+            ]
+        )
+    )
 
-    def evaluate(theta: jax.Array) -> tuple[Metrics, jax.Array]:
-        """Evaluation-mode metrics and the full-batch data-loss gradient ∂L/∂θ."""
+    def evaluate(theta: jax.Array) -> tuple[jax.Array, jax.Array]:
+        """Evaluation-mode metrics (packed, learning rate left 0) and the full-batch ∂L/∂θ."""
 
         def train_data_loss(theta: jax.Array) -> tuple[jax.Array, jax.Array]:
             logits, _ = forward(layout.unflatten(theta), x_all, activation, eval_scales)
@@ -154,17 +174,18 @@ def _run_one(
 
         (train_loss, logits), gradient = jax.value_and_grad(train_data_loss, has_aux=True)(theta)
         test_logits = logits[n_train:]
-        metrics = Metrics(
-            train_loss=train_loss,
-            test_loss=jnp.mean(bce_from_logits(test_logits, data.y_test)),
-            train_accuracy=accuracy(logits[:n_train], data.y_train),
-            test_accuracy=accuracy(test_logits, data.y_test),
-            penalty=penalty(theta),
-            weight_norms=layer_norms(theta, weight_indicator),
-            grad_norms=layer_norms(gradient, weight_indicator),
-            bias_grad_norms=layer_norms(gradient, bias_indicator),
+        scalars = jnp.stack(
+            [
+                train_loss,
+                jnp.mean(bce_from_logits(test_logits, data.y_test)),
+                accuracy(logits[:n_train], data.y_train),
+                accuracy(test_logits, data.y_test),
+                penalty(theta),
+                jnp.float32(0),
+            ]
         )
-        return metrics, gradient
+        norms = jnp.sqrt(norm_indicator @ jnp.concatenate([theta * theta, gradient * gradient]))
+        return jnp.concatenate([scalars, norms]), gradient
 
     def objective(theta: jax.Array, xb, yb, wb, scales) -> jax.Array:
         """Minibatch objective: weighted mean BCE (training-mode dropout) + penalty."""
@@ -232,16 +253,6 @@ def _run_one(
         state, _ = jax.lax.scan(step_fn, state, (indices, mask, jnp.arange(steps)))
         return state
 
-    def is_finite(metrics: Metrics) -> jax.Array:
-        return (
-            jnp.isfinite(metrics.train_loss)
-            & jnp.isfinite(metrics.test_loss)
-            & jnp.all(jnp.isfinite(metrics.weight_norms))
-            & jnp.all(jnp.isfinite(metrics.grad_norms))
-            & jnp.all(jnp.isfinite(metrics.bias_grad_norms))
-            & jnp.isfinite(metrics.penalty)
-        )
-
     n_slots = spec.max_snapshots
     every = hyper.snapshot_every
     last = hyper.epochs
@@ -252,7 +263,7 @@ def _run_one(
         # 1. Accept the candidate (the previous epoch's result) unless it is non-finite.
         metrics, gradient = evaluate(candidate[0])
         running = diverged_at < 0
-        finite = is_finite(metrics)
+        finite = jnp.all(jnp.isfinite(metrics))
         diverged_at = jnp.where(running & ~finite, epoch_index, diverged_at)
         keep = (running & finite) | (epoch_index == 0)  # epoch 0 is recorded even if non-finite
         state, (metrics, gradient) = _tree_where(
@@ -264,7 +275,8 @@ def _run_one(
         old = jax.lax.dynamic_index_in_dim(snapshots, slot, keepdims=False)
         new = jnp.where(do_write, jnp.stack([state[0], gradient]), old)
         snapshots = jax.lax.dynamic_update_index_in_dim(snapshots, new, slot, 0)
-        record = (metrics, schedule(epoch_index * steps).astype(jnp.float32))
+        learning_rate = schedule(epoch_index * steps).astype(jnp.float32)
+        record = metrics.at[N_SCALAR_METRICS - 1].set(learning_rate)
         # 3. Train one more epoch (skipped once all epochs are done; frozen after divergence).
         next_candidate = jax.lax.cond(
             epoch_index < last, lambda s: train_epoch(s, epoch_index, gradient), lambda s: s, state
@@ -274,10 +286,10 @@ def _run_one(
 
     state = (theta, opt_state)
     n_layers = layout.n_layers
-    zero_metrics = Metrics(*([jnp.float32(0)] * 5), *([jnp.zeros(n_layers, jnp.float32)] * 3))
+    zero_metrics = jnp.zeros(N_SCALAR_METRICS + 3 * n_layers, jnp.float32)
     snapshots = jnp.zeros((n_slots, 2, layout.size), jnp.float32)
     carry = (state, state, (zero_metrics, jnp.zeros_like(theta)), jnp.int32(-1), snapshots)
-    carry, (records, learning_rate) = jax.lax.scan(
+    carry, records = jax.lax.scan(
         epoch_body, carry, jnp.arange(spec.epoch_bucket + 1, dtype=jnp.int32)
     )
     diverged_at, snapshots = carry[3], carry[4]
@@ -288,16 +300,49 @@ def _run_one(
         return jax.nn.sigmoid(logits)
 
     boundaries = jax.vmap(boundary)(thetas)
-    return ProgramOutput(records, learning_rate, thetas, gradients, boundaries, diverged_at)
+    return ProgramOutput(records, thetas, gradients, boundaries, diverged_at)
+
+
+# Schemes trained in one call are written into a fixed number of slots (4, or 8 for up to 7).
+RUN_SLOT_BUCKETS = (4, 8)
+
+
+def run_slots(n_runs: int) -> int:
+    """Slots of the program that trains ``n_runs`` schemes: the smallest bucket ≥ n_runs."""
+    return next(b for b in RUN_SLOT_BUCKETS if b >= n_runs)
 
 
 @functools.partial(jax.jit, static_argnums=0)
 def training_program(
-    spec: ProgramSpec, data: Data, hyper: Hyper, init_stds: jax.Array, init_constants: jax.Array
+    spec: ProgramSpec,
+    data: Data,
+    hyper: Hyper,
+    init_stds: jax.Array,
+    init_constants: jax.Array,
+    n_runs: jax.Array,
 ) -> ProgramOutput:
-    """Train ``R`` networks that differ only in their init scale (``init_stds`` (R, n_layers),
-    ``init_constants`` (R,)) on the same data, seed and hyperparameters: vmap of ``_run_one``."""
-    return jax.vmap(functools.partial(_run_one, spec, data, hyper))(init_stds, init_constants)
+    """Train ``n_runs`` networks that differ only in their init scale, one after the other.
+
+    ``init_stds`` (slots, n_layers) and ``init_constants`` (slots,) give each slot's scale; only
+    the first ``n_runs`` (traced) slots are trained, the others stay zero. Same data, seed and
+    hyperparameters for all. A loop rather than ``vmap``: on CPU the batched small matmuls were
+    slower than running the networks in turn, and the loop body compiles once, so
+    ``train`` (1 run) and ``train_inits`` (4 runs) share this program.
+    """
+    train_one = functools.partial(_run_one, spec, data, hyper)
+    slots = init_stds.shape[0]
+    shapes = jax.eval_shape(train_one, init_stds[0], init_constants[0])
+    empty = jax.tree.map(lambda leaf: jnp.zeros((slots, *leaf.shape), leaf.dtype), shapes)
+
+    def train_slot(index: jax.Array, outputs: ProgramOutput) -> ProgramOutput:
+        result = train_one(init_stds[index], init_constants[index])
+        return jax.tree.map(
+            lambda buffer, value: jax.lax.dynamic_update_index_in_dim(buffer, value, index, 0),
+            outputs,
+            result,
+        )
+
+    return jax.lax.fori_loop(0, n_runs, train_slot, empty)
 
 
 def program_spec(config: PlaygroundConfig) -> ProgramSpec:

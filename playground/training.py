@@ -15,7 +15,9 @@ from playground.engine import (
     grid_axes,
     program_inputs,
     program_spec,
+    run_slots,
     training_program,
+    unpack_metrics,
 )
 from playground.initializers import DEMO_INIT_IDS, INIT_SCHEMES, layer_init_parameters
 from playground.layout import FlatLayout
@@ -70,12 +72,15 @@ def _train_schemes(
         *(layer_init_parameters(s, scale, config.layer_sizes) for s, scale in schemes),
         strict=True,
     )
+    slots = run_slots(len(schemes))
+    padding = slots - len(schemes)
     output = training_program(
         program_spec(config),
         data,
         hyper,
-        np.stack(stds).astype(np.float32),
-        np.asarray(constants, np.float32),
+        np.concatenate([np.stack(stds), np.zeros((padding, len(stds[0])))]).astype(np.float32),
+        np.asarray([*constants, *([0.0] * padding)], np.float32),
+        np.asarray(len(schemes), np.int32),
     )
     output = jax.device_get(output)
     xs, ys = grid_axes(dataset.box, int(config.grid_size))
@@ -107,7 +112,7 @@ def _to_run(
         labels.append(last)
     slots_array = np.asarray(slots)
     rows = slice(0, last + 1)
-    records = output.records
+    records = unpack_metrics(output.records, len(config.layer_sizes) - 1)
     grid_n = xs.shape[0]
     layout = FlatLayout(config.layer_sizes)
     params = layout.unflatten(output.thetas[index, slots_array])
@@ -128,7 +133,7 @@ def _to_run(
         train_accuracy=per_epoch(records.train_accuracy),
         test_accuracy=per_epoch(records.test_accuracy),
         penalty=per_epoch(records.penalty),
-        learning_rate=per_epoch(output.learning_rate),
+        learning_rate=per_epoch(records.learning_rate),
         weight_norms=per_epoch(records.weight_norms),
         grad_norms=per_epoch(records.grad_norms),
         bias_grad_norms=per_epoch(records.bias_grad_norms),

@@ -14,6 +14,7 @@
 | LOSSVIZ_CACHE_TIMEOUT | 3600                     | seconds a cached result lives (0 = forever)  |
 | LOSSVIZ_JAX_CACHE_DIR | off; gunicorn: ~/.cache/lossviz-jax | persistent JAX compilation cache  |
 | LOSSVIZ_INSTANCE      | <hostname>:<pid>         | value of the X-Lossviz-Instance header       |
+| LOSSVIZ_WARMUP        | sync                     | sync, background or off (gunicorn workers)   |
 | LOSSVIZ_ACCESS_LOG    | 0                        | 1: gunicorn writes an access log to stderr   |
 | LOSSVIZ_DEBUG         | 0                        | 1: Dash dev tools (never on a class server)  |
 
@@ -30,6 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 _CACHE_KINDS = ("simple", "redis", "filesystem", "null")
+WARMUP_MODES = ("sync", "background", "off")
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off", "")
@@ -54,6 +56,7 @@ class ServerConfig:
     cache_timeout: int = 3600
     jax_cache_dir: str = ""
     instance: str = ""
+    warmup: str = "sync"
     access_log: bool = False
     debug: bool = False
 
@@ -69,6 +72,11 @@ class ServerConfig:
         if not redis_url.startswith(_REDIS_SCHEMES):
             raise ValueError(
                 f"LOSSVIZ_REDIS_URL must start with {', '.join(_REDIS_SCHEMES)}, got {redis_url!r}"
+            )
+        warmup = env.get("LOSSVIZ_WARMUP", "").strip().lower() or cls.warmup
+        if warmup not in WARMUP_MODES:
+            raise ValueError(
+                f"LOSSVIZ_WARMUP must be one of {', '.join(WARMUP_MODES)}, got {warmup!r}"
             )
         host = env.get("LOSSVIZ_HOST", "").strip() or cls.host
         if any(c.isspace() for c in host):
@@ -87,6 +95,7 @@ class ServerConfig:
             cache_timeout=_int(env, "LOSSVIZ_CACHE_TIMEOUT", cls.cache_timeout, 0, 10**8),
             jax_cache_dir=env.get("LOSSVIZ_JAX_CACHE_DIR", "").strip(),
             instance=env.get("LOSSVIZ_INSTANCE", "").strip(),
+            warmup=warmup,
             access_log=_bool(env, "LOSSVIZ_ACCESS_LOG", False),
             debug=_bool(env, "LOSSVIZ_DEBUG", False),
         )

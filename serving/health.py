@@ -3,8 +3,8 @@
 `/healthz` (Dash's health endpoint) only says the process answers. `/readyz` adds what a load
 balancer or a deploy script needs: warm-up finished in this worker (see serving/warmup.py) and
 the cache backend reachable. 200 when ready, 503 otherwise; the JSON body says why.
-A process that never ran warm-up (`python app.py`) reports "not run" and is ready: it compiles
-on first use.
+A process that never ran warm-up (`python app.py`, LOSSVIZ_WARMUP=off) reports "not run" and
+is ready: it compiles on first use; so is a worker warming up in the background.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def readiness(server: Flask, config: ServerConfig) -> tuple[bool, dict[str, Any]
     warm = report.as_dict() if report is not None else {"status": "not run"}
     cache = backend_status()
     reasons = []
-    if warm["status"] == "running":
+    if warm["status"] == "running" and warm.get("mode") == "sync":
         reasons.append("warm-up still running")
     if not cache["reachable"]:
         reasons.append(f"cache backend {cache['backend']} unreachable")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ class WarmupReport:
     steps: dict[str, dict[str, Any]] = field(default_factory=dict)
     seconds: float = 0.0
     finished: bool = False
+    # True when the worker waits for warm-up before serving (LOSSVIZ_WARMUP=sync).
+    blocking: bool = True
 
     @property
     def ok(self) -> bool:
@@ -43,7 +46,26 @@ class WarmupReport:
         return "done" if all(s["status"] == "ok" for s in self.steps.values()) else "partial"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "seconds": round(self.seconds, 3), "steps": self.steps}
+        return {
+            "status": self.status,
+            "mode": "sync" if self.blocking else "background",
+            "seconds": round(self.seconds, 3),
+            "steps": dict(self.steps),
+        }
+
+
+def start_background(server: Any) -> threading.Thread:
+    """Warm up in a daemon thread while the worker already serves (LOSSVIZ_WARMUP=background).
+
+    The worker answers at once; a request that needs a program not compiled yet compiles it
+    itself (JAX compiles each program once even when two threads ask for it).
+    """
+    thread = threading.Thread(
+        target=warm_up, args=(server,), kwargs={"blocking": False}, name="lossviz-warmup"
+    )
+    thread.daemon = True
+    thread.start()
+    return thread
 
 
 def _run(report: WarmupReport, name: str, step: Callable[[], Any]) -> None:
@@ -123,13 +145,14 @@ def _http_path(server: Any) -> Callable[[], str]:
     return step
 
 
-def warm_up(server: Any | None = None) -> WarmupReport:
+def warm_up(server: Any | None = None, *, blocking: bool = True) -> WarmupReport:
     """Compile the engines' programs (and, given the Flask server, touch its HTTP path).
 
     Returns the report and, given `server`, records it in `server.extensions` for /readyz.
+    `blocking=False` marks a warm-up running beside a serving worker (background mode).
     """
     started = time.perf_counter()
-    report = WarmupReport()
+    report = WarmupReport(blocking=blocking)
     if server is not None:
         server.extensions[WARMUP_KEY] = report  # /readyz sees "running" steps as they finish
     _run(report, "optimizers", _engine_hook("optimizers"))

@@ -26,11 +26,16 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
-from playground import INIT_SCHEMES, PlaygroundConfig, validate
+from playground import (
+    ACTIVATIONS,
+    DATASETS,
+    INIT_SCHEMES,
+    OPTIMIZERS,
+    SCHEDULES,
+    PlaygroundConfig,
+    validate,
+)
 from playground import config as engine_config
-from playground.activations import ACTIVATIONS
-from playground.datasets import DATASETS
-from playground.optim import OPTIMIZERS, SCHEDULES
 from settings.fields import (
     canonical_float,
     format_float,
@@ -47,6 +52,7 @@ PASSTHROUGH_KEYS = ("hide", "present")
 # Longest query string considered; anything longer is treated as hostile and ignored.
 MAX_QUERY_LENGTH = 8000
 FULL_BATCH = "full"
+UNREADABLE = "The link's settings could not be read; showing defaults."
 
 _DEFAULT_CONFIG = PlaygroundConfig()
 
@@ -99,19 +105,36 @@ _CHOICE = {f.attr: f for f in CHOICE_FIELDS}
 
 # URL key order: data first, the view last (what JS appends on a client-side toggle).
 _KEY_ORDER = (
-    "data", "n", "noise", "train", "dseed", "hidden", "act", "init", "scale", "opt", "lr",
-    "hp.*", "sched", "sp.*", "batch", "l1", "l2", "keep", "epochs", "seed",
-    "view", "test", "tab", "neuron",
-)  # fmt: skip
+    "data",
+    "n",
+    "noise",
+    "train",
+    "dseed",
+    "hidden",
+    "act",
+    "init",
+    "scale",
+    "opt",
+    "lr",
+    "hp.*",
+    "sched",
+    "sp.*",
+    "batch",
+    "l1",
+    "l2",
+    "keep",
+    "epochs",
+    "seed",
+    "view",
+    "test",
+    "tab",
+    "neuron",
+)
 VIEW_KEYS = ("view", "test", "tab", "neuron")
 
 
 # Which field a cross-field problem reverts first (the engine's run-length rule).
 _REPAIR_ORDER = ("batch_size", "epochs", "n_samples", "train_fraction")
-
-
-def _frozen_pairs(values: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
-    return tuple(sorted((str(k), canonical_float(float(v))) for k, v in values.items()))
 
 
 @dataclass(frozen=True)
@@ -508,7 +531,7 @@ def from_query(query: Any) -> tuple[PlaygroundSettings, list[str], dict[str, str
     try:
         return _from_query(query)
     except Exception:  # last line of defence: a link can never break the page
-        return PlaygroundSettings(), ["The link's settings could not be read; showing defaults."], {}
+        return PlaygroundSettings(), [UNREADABLE], {}
 
 
 def _from_query(query: Any) -> tuple[PlaygroundSettings, list[str], dict[str, str]]:
@@ -516,7 +539,7 @@ def _from_query(query: Any) -> tuple[PlaygroundSettings, list[str], dict[str, st
     if query is None:
         query = ""
     if not isinstance(query, str):
-        return PlaygroundSettings(), ["The link's settings could not be read; showing defaults."], {}
+        return PlaygroundSettings(), [UNREADABLE], {}
     if len(query) > MAX_QUERY_LENGTH:
         return (
             PlaygroundSettings(),
@@ -553,7 +576,7 @@ def from_layout_kwargs(query: Mapping[str, Any]) -> tuple[PlaygroundSettings, li
             pairs += [(str(key), str(v)) for v in values]
         return from_query(urlencode(pairs))
     except Exception:
-        return PlaygroundSettings(), ["The link's settings could not be read; showing defaults."], {}
+        return PlaygroundSettings(), [UNREADABLE], {}
 
 
 def control_keys() -> tuple[str, ...]:

@@ -41,8 +41,6 @@ def lab_request_body(
     values: dict[str, Any],
     settings_flat: dict[str, str] | None,
     changed_key: str | None,
-    click: dict | None = None,
-    relayout: dict | None = None,
 ) -> dict[str, Any]:
     keys = lab_field_keys()
     outputs = [
@@ -63,19 +61,13 @@ def lab_request_body(
     ]
     output_text = ".." + "...".join(_output_string(o) for o in outputs) + ".."
     changed = []
-    if changed_key == "click":
-        changed = ["lab-landscape.clickData"]
-    elif changed_key == "relayout":
-        changed = ["lab-landscape.relayoutData"]
-    elif changed_key:
+    if changed_key:
         changed = [json.dumps(_field(changed_key), separators=(",", ":")) + ".value"]
     return {
         "output": output_text,
         "outputs": outputs,
         "inputs": [
             [{"id": _field(k), "property": "value", "value": values.get(k)} for k in keys],
-            {"id": "lab-landscape", "property": "clickData", "value": click},
-            {"id": "lab-landscape", "property": "relayoutData", "value": relayout},
         ],
         "state": [{"id": "lab-settings", "property": "data", "value": settings_flat}],
         "changedPropIds": changed,
@@ -95,3 +87,23 @@ def post(client: Any, body: dict[str, Any]) -> Any:
     return client.post(
         "/_dash-update-component", data=json.dumps(body), content_type="application/json"
     )
+
+
+def move_start_body(client: Any, click: dict | None = None, relayout: dict | None = None) -> dict[str, Any]:
+    """The click/drag callback that writes a new start into the w₁, w₂ boxes."""
+    specs = client.get("/_dash-dependencies").get_json()
+    (spec,) = [d for d in specs if any(i["property"] == "clickData" for i in d["inputs"])]
+    changed = "lab-landscape.clickData" if click is not None else "lab-landscape.relayoutData"
+    return {
+        "output": spec["output"],
+        "outputs": [
+            {"id": _field("w1"), "property": "value"},
+            {"id": _field("w2"), "property": "value"},
+        ],
+        "inputs": [
+            {"id": "lab-landscape", "property": "clickData", "value": click},
+            {"id": "lab-landscape", "property": "relayoutData", "value": relayout},
+        ],
+        "state": [],
+        "changedPropIds": [changed],
+    }

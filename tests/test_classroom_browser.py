@@ -116,7 +116,7 @@ def test_keyboard_shortcuts_drive_playback(page, live_server):
     page.keyboard.press("r")
     assert _counter(page).startswith("step 0 ")
     # Keys typed in a field are text, not shortcuts.
-    field = page.locator("input.num").first
+    field = page.locator("""[id='{"key":"gd.lr","type":"lab-field"}']""")
     field.click()
     page.keyboard.press("e")
     assert _counter(page).startswith("step 0 ")
@@ -152,10 +152,26 @@ def test_presentation_mode_toggles_and_restyles_figures(page, live_server):
     )
     assert page.locator("#shortcut-footer").is_visible()
     assert "present=1" in page.url
-    # A Dash re-render (new landscape) keeps the presentation look.
-    page.select_option("select#lab-landscape-select", "bowl") if page.locator(
-        "select#lab-landscape-select"
-    ).count() else None
+    # A Dash re-render (a new landscape: a whole new figure) keeps the presentation look.
+    from landscapes import LANDSCAPES
+
+    page.click(".landscape-dropdown")
+    page.get_by_role("option", name=LANDSCAPES["bowl"].title, exact=True).click()
+    page.wait_for_function(
+        """() => { const gd = document.querySelector('#lab-landscape .js-plotly-plot');
+                   return window.LossViz.lab.state.runs.length && gd.layout.xaxis
+                       && gd.layout.xaxis.range && gd.layout.xaxis.range[1] <= 4.5; }""",
+        timeout=20_000,
+    )
+    page.wait_for_function(
+        "() => document.querySelector('#lab-landscape .js-plotly-plot').layout.font.size === 22"
+    )
+    line_widths = page.evaluate(
+        """() => { const gd = document.querySelector('#lab-landscape .js-plotly-plot');
+                   const r = window.LossViz.lab.state.runs[0];
+                   return gd.data[r.path_trace].line.width; }"""
+    )
+    assert line_widths >= 4
     page.keyboard.press("p")
     assert "presentation" not in page.evaluate("document.body.className")
     page.wait_for_function(

@@ -17,7 +17,7 @@ def field(key: str) -> str:
 def trace_lengths(page, graph: str) -> list[int]:
     return page.evaluate(
         """(id) => {
-            const gd = document.getElementById(id).querySelector('.js-plotly-plot');
+            const el = document.getElementById(id); const gd = el && el.querySelector('.js-plotly-plot');
             return gd && gd.data ? gd.data.map(t => (t.x ? t.x.length : 0)) : [];
         }""",
         graph,
@@ -27,7 +27,7 @@ def trace_lengths(page, graph: str) -> list[int]:
 def path_points(page, trace: int) -> list[list[float]]:
     return page.evaluate(
         """(i) => {
-            const gd = document.getElementById('lab-landscape').querySelector('.js-plotly-plot');
+            const el = document.getElementById('lab-landscape'); const gd = el && el.querySelector('.js-plotly-plot');
             const t = gd.data[i];
             return Array.from(t.x).map((x, k) => [x, t.y[k]]);
         }""",
@@ -42,7 +42,7 @@ def counter(page) -> str:
 def wait_drawn(page, steps: int = 500) -> None:
     page.wait_for_function(
         """(n) => {
-            const gd = document.getElementById('lab-landscape').querySelector('.js-plotly-plot');
+            const el = document.getElementById('lab-landscape'); const gd = el && el.querySelector('.js-plotly-plot');
             return gd && gd.data && gd.data.length >= 15 && gd.data[3].x && gd.data[3].x.length > 1;
         }""",
         arg=steps,
@@ -55,7 +55,7 @@ def test_lab_page_plays_and_reacts(page, live_server):
     wait_drawn(page)
     # Four default optimizers drawn (GD, Momentum, RMSprop, Adam), two hidden (Nesterov, Adagrad).
     lengths = trace_lengths(page, "lab-landscape")
-    assert lengths[3] > 1 and lengths[5] == 0 and lengths[11] > 1
+    assert [lengths[i] > 1 for i in (3, 5, 7, 9, 11, 13)] == [True, True, False, False, True, True]
     assert counter(page).startswith("step 500")
     gd_before = path_points(page, 3)
 
@@ -64,7 +64,7 @@ def test_lab_page_plays_and_reacts(page, live_server):
     page.press(field("gd.lr"), "Enter")
     page.wait_for_function(
         """(before) => {
-            const gd = document.getElementById('lab-landscape').querySelector('.js-plotly-plot');
+            const el = document.getElementById('lab-landscape'); const gd = el && el.querySelector('.js-plotly-plot');
             const t = gd.data[3];
             return t.x && t.x.length > 1 && Math.abs(t.x[5] - before) > 1e-6;
         }""",
@@ -82,9 +82,16 @@ def test_lab_page_plays_and_reacts(page, live_server):
         arg=w1_before,
         timeout=20_000,
     )
-    wait_drawn(page)
-    start = path_points(page, 3)[0]
-    assert abs(start[0] - float(page.input_value(field("w1")))) < 1e-3
+    w1 = float(page.input_value(field("w1")))
+    page.wait_for_function(
+        """(w1) => {
+            const el = document.getElementById('lab-landscape');
+            const gd = el && el.querySelector('.js-plotly-plot');
+            return gd && gd.data[3].x && gd.data[3].x.length > 1 && Math.abs(gd.data[3].x[0] - w1) < 1e-3;
+        }""",
+        arg=w1,
+        timeout=20_000,
+    )
 
     # Play: the step counter advances and no request reaches the server while playing.
     requests_before = len(page.watch.callback_requests)
@@ -103,10 +110,17 @@ def test_lab_page_plays_and_reacts(page, live_server):
     assert counter(page).startswith("step 0 ")
     assert trace_lengths(page, "lab-landscape")[3] == 1
 
-    # Change the landscape: a new surface and new trajectories from its default start.
-    page.goto(f"{live_server}/optimizers?landscape=rosenbrock")
+    # Change the landscape in the dropdown: a new surface, its formula, a new start.
+    page.click(field("landscape"))
+    page.click("[role='option']:has-text('Rosenbrock')")
+    page.wait_for_function("() => window.location.search.includes('landscape=rosenbrock')", timeout=20_000)
     wait_drawn(page)
-    assert "Rosenbrock" in page.locator(".landscape-dropdown").inner_text()
+    assert "Rosenbrock" in page.inner_text(field("landscape"))
+    assert page.input_value(field("w1")) != "0" or page.input_value(field("w2")) != "-1"
+    x_range = page.evaluate(
+        "() => document.getElementById('lab-landscape').querySelector('.js-plotly-plot').layout.xaxis.range"
+    )
+    assert x_range == [-2, 2]
 
 
 def test_bad_input_shows_a_message_and_keeps_the_run(page, live_server):
@@ -117,13 +131,13 @@ def test_bad_input_shows_a_message_and_keeps_the_run(page, live_server):
     page.press(field("gd.lr"), "Enter")
     page.wait_for_selector("#lab-messages li", timeout=20_000)
     assert "not a number" in page.inner_text("#lab-messages")
-    assert "invalid" in page.get_attribute(field("gd.lr"), "class")
+    assert page.eval_on_selector(field("gd.lr"), "el => !!el.closest('.invalid')")
     assert path_points(page, 3) == before
 
 
 def test_a_diverging_optimizer_is_labelled(page, live_server):
-    page.goto(f"{live_server}/optimizers?landscape=bowl&gd.lr=5")
-    wait_drawn(page)
-    legend = page.locator("#lab-landscape .legend").inner_text()
+    page.goto(f"{live_server}/optimizers?landscape=bowl&gd.lr=1.5")
+    page.wait_for_selector("#lab-results td", timeout=30_000)
+    legend = page.locator("#lab-landscape .legend").text_content()
     assert "diverged at step" in legend
     assert "diverged at step" in page.inner_text("#lab-results")

@@ -7,6 +7,7 @@ import pytest
 
 import playground as pg
 from reference import mlp_numpy as ref
+from reference import optimizers_numpy as opt_ref
 
 TINY = pg.PlaygroundConfig(
     dataset="moons", n_samples=40, hidden=(3, 2), epochs=6, snapshot_every=1, lr=0.3
@@ -75,62 +76,70 @@ def test_gd_training_equals_numpy(activation: str, l1: float, l2: float) -> None
         )
 
 
-def _slide_momentum(lr: float, alpha: float):
-    """δ ← −η g + α δ ; θ ← θ + δ (the slides' form), on lists of (W, b)."""
-    velocity: list | None = None
+def _reference_step(config: pg.PlaygroundConfig, params):
+    """One update of reference/optimizers_numpy.py (the lab's NumPy rules) on flat (W, b)."""
+    shapes = [(w.shape, b.shape) for w, b in params]
+    size = sum(w.size + b.size for w, b in params)
+    state = {name: np.zeros(size) for name in ("delta", "G", "m", "v")}
+    schedule_params = config.resolved_schedule_params()
+    hyper = config.resolved_optimizer_params()
+
+    def flat(pairs) -> np.ndarray:
+        return np.concatenate([np.concatenate([w.ravel(), b]) for w, b in pairs])
 
     def step(params, grads, t):
-        nonlocal velocity
-        if velocity is None:
-            velocity = [(np.zeros_like(w), np.zeros_like(b)) for w, b in params]
-        velocity = [
-            (-lr * gw + alpha * vw, -lr * gb + alpha * vb)
-            for (gw, gb), (vw, vb) in zip(grads, velocity, strict=True)
-        ]
-        return [(w + vw, b + vb) for (w, b), (vw, vb) in zip(params, velocity, strict=True)]
+        eta = opt_ref.schedule_eta(config.schedule, t, config.lr, schedule_params, config.epochs)
+        theta = opt_ref.update(config.optimizer, flat(params), flat(grads), state, eta, t, hyper)
+        result, start = [], 0
+        for w_shape, b_shape in shapes:
+            w_size, b_size = int(np.prod(w_shape)), int(np.prod(b_shape))
+            w = theta[start : start + w_size].reshape(w_shape)
+            b = theta[start + w_size : start + w_size + b_size]
+            result.append((w, b))
+            start += w_size + b_size
+        return result
 
     return step
 
 
-def _adam(lr: float, beta1: float, beta2: float, eps: float):
-    """Kingma & Ba: m, v moments with bias correction, ε outside the root."""
-    moments: list | None = None
-
-    def step(params, grads, t):
-        nonlocal moments
-        flat_grads = [g for pair in grads for g in pair]
-        if moments is None:
-            moments = [(np.zeros_like(g), np.zeros_like(g)) for g in flat_grads]
-        moments = [
-            (beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g)
-            for g, (m, v) in zip(flat_grads, moments, strict=True)
-        ]
-        flat = [p for pair in params for p in pair]
-        new = [
-            p - lr * (m / (1 - beta1 ** (t + 1))) / (np.sqrt(v / (1 - beta2 ** (t + 1))) + eps)
-            for p, (m, v) in zip(flat, moments, strict=True)
-        ]
-        return [(new[2 * i], new[2 * i + 1]) for i in range(len(params))]
-
-    return step
-
-
-@pytest.mark.parametrize("optimizer", ["momentum", "adam"])
-def test_other_optimizers_equal_numpy(optimizer: str) -> None:
-    config = pg.PlaygroundConfig(**{**TINY.__dict__, "optimizer": optimizer, "lr": 0.05})
+@pytest.mark.parametrize(
+    ("optimizer", "schedule", "lr"),
+    [
+        ("momentum", "inverse_time", 0.05),
+        ("nesterov", "constant", 0.05),
+        ("adagrad", "exponential", 0.1),
+        ("rmsprop", "step", 0.01),
+        ("adam", "warmup_cosine", 0.05),
+        ("gd", "warmup_cosine", 0.5),
+    ],
+)
+def test_every_optimizer_and_schedule_equals_the_lab_reference(
+    optimizer: str, schedule: str, lr: float
+) -> None:
+    """Same update rules, hyperparameter defaults and schedules as the optimizer lab."""
+    schedule_params = {"every": 2} if schedule == "step" else {}
+    if schedule == "warmup_cosine":
+        schedule_params = {"warmup_steps": 2}
+    config = pg.PlaygroundConfig(
+        **{
+            **TINY.__dict__,
+            "optimizer": optimizer,
+            "lr": lr,
+            "schedule": schedule,
+            "schedule_params": schedule_params,
+        }
+    )
     run = pg.train(config)
     x_train, y_train, _, _ = _data(run)
-    hp = config.resolved_optimizer_params()
-    step = (
-        _slide_momentum(config.lr, hp["alpha"])
-        if optimizer == "momentum"
-        else _adam(config.lr, hp["beta1"], hp["beta2"], hp["eps"])
-    )
+    step = _reference_step(config, run.params_at(0))
     history = ref.train_full_batch(
-        ref.clone(run.params_at(0)), x_train, y_train, "relu", config.epochs, config.lr, step=step
+        ref.clone(run.params_at(0)), x_train, y_train, "relu", config.epochs, lr, step=step
     )
     for epoch, expected in enumerate(history):
         _assert_params_close(run.params_at(epoch), expected)
+    etas = [opt_ref.schedule_eta(schedule, t, lr, config.resolved_schedule_params(), 6)
+            for t in range(config.epochs)]  # fmt: skip
+    np.testing.assert_allclose(run.learning_rate[:-1], etas, rtol=1e-6)
 
 
 def test_boundary_equals_numpy_forward() -> None:

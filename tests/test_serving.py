@@ -50,6 +50,7 @@ def test_every_variable_is_read():
         "LOSSVIZ_CACHE_TIMEOUT": "60",
         "LOSSVIZ_JAX_CACHE_DIR": "/srv/jax",
         "LOSSVIZ_INSTANCE": "host-a",
+        "LOSSVIZ_WARMUP": "Background",
         "LOSSVIZ_ACCESS_LOG": "yes",
         "LOSSVIZ_DEBUG": "true",
     }
@@ -67,6 +68,7 @@ def test_every_variable_is_read():
         cache_timeout=60,
         jax_cache_dir="/srv/jax",
         instance="host-a",
+        warmup="background",
         access_log=True,
         debug=True,
     )
@@ -94,6 +96,7 @@ def test_blank_values_mean_default():
         ("LOSSVIZ_REDIS_TIMEOUT", "soon", "LOSSVIZ_REDIS_TIMEOUT must be a number"),
         ("LOSSVIZ_CACHE_TIMEOUT", "-5", "LOSSVIZ_CACHE_TIMEOUT must be between"),
         ("LOSSVIZ_DEBUG", "maybe", "LOSSVIZ_DEBUG must be 1 or 0"),
+        ("LOSSVIZ_WARMUP", "lazy", "LOSSVIZ_WARMUP must be one of sync, background, off"),
         ("LOSSVIZ_HOST", "my host", "LOSSVIZ_HOST must be an address"),
     ],
 )
@@ -330,6 +333,23 @@ def test_readyz_reports_warm_up(client, dash_app):
         assert done.status_code == 200
         assert done.get_json()["warm_up"]["steps"]["http"]["status"] == "ok"
         assert done.get_json()["cache"]["backend"] in ("simple", "redis", "filesystem", "null")
+    finally:
+        server.extensions.pop(WARMUP_KEY, None)
+
+
+def test_background_warm_up_serves_while_it_runs(client, dash_app):
+    from serving.warmup import start_background
+
+    server = dash_app.server
+    server.extensions.pop(WARMUP_KEY, None)
+    try:
+        thread = start_background(server)
+        body = client.get("/readyz")
+        assert body.status_code == 200  # a background warm-up never blocks serving
+        assert body.get_json()["warm_up"]["mode"] == "background"
+        thread.join(timeout=300)
+        final = client.get("/readyz").get_json()["warm_up"]
+        assert final["status"] in ("done", "partial") and final["mode"] == "background"
     finally:
         server.extensions.pop(WARMUP_KEY, None)
 
