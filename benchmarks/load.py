@@ -134,8 +134,12 @@ class DashState:
         prop = item["property"]
         if raw.startswith("{"):
             pattern = json.loads(raw)
-            if any(v in (["MATCH"], ["ALLSMALLER"]) for v in pattern.values()):
+            wildcards = [v for v in pattern.values() if isinstance(v, list)]
+            if any(v in (["MATCH"], ["ALLSMALLER"]) for v in wildcards):
                 raise NotImplementedError(f"MATCH/ALLSMALLER wildcards are not simulated: {raw}")
+            if not wildcards:  # a concrete dict id: one item, like a string id
+                key = id_key(pattern)
+                return {"id": pattern, "property": prop, "value": self.props.get(key, {}).get(prop)}
             return [
                 {"id": cid, "property": prop, "value": self.props[key].get(prop)}
                 for key, cid in self.ids.items()
@@ -220,12 +224,10 @@ class DashState:
 
     def _expand_output(self, part: str) -> Any:
         raw, _, prop = part.rpartition(".")
-        if raw.startswith("{"):
-            return [
-                {"id": e["id"], "property": prop}
-                for e in self._expand({"id": raw, "property": prop})
-            ]
-        return {"id": raw, "property": prop}
+        expanded = self._expand({"id": raw, "property": prop})
+        if isinstance(expanded, list):
+            return [{"id": e["id"], "property": prop} for e in expanded]
+        return {"id": expanded["id"], "property": prop}
 
     def apply(self, payload: Mapping[str, Any]) -> list[str]:
         """Write a callback response into the props; returns keys of components it added."""

@@ -2,6 +2,7 @@
 
 The LaTeX comes from the optimizer and schedule specs, the very records the engine's tests check
 against an independent NumPy implementation; the schedule line also shows the numbers in use.
+Each block is one Markdown component: the panel is rebuilt on every change, so it stays light.
 """
 
 from __future__ import annotations
@@ -26,31 +27,27 @@ class EquationBlock:
     note: str
 
 
+def block_markdown(block: EquationBlock) -> str:
+    """Title, update equations (one display line each), the schedule with its numbers, the note."""
+    values = r", \; ".join(f"{symbol} = {value}" for symbol, value in block.values.items())
+    lines = [f"**{block.title}**", *(f"$${line}$$" for line in block.update_latex)]
+    lines.append(f"{block.schedule_title}: ${block.schedule_latex}$" + (f" with ${values}$" if values else ""))
+    lines.append(f"<small>{block.note}</small>")
+    return "\n\n".join(lines)
+
+
 def equations_panel(blocks: Sequence[EquationBlock], gradient_latex: str) -> html.Div:
     if not blocks:
         return html.Div("Enable an optimizer in the table to see its update rule.", className="muted")
     children = [dcc.Markdown(f"$${gradient_latex}$$", mathjax=True, className="gradient-line")]
-    for block in blocks:
-        values = ", \\; ".join(f"{symbol} = {value}" for symbol, value in block.values.items())
-        equations = "\n\n".join(f"$${line}$$" for line in block.update_latex)
-        children.append(
-            html.Div(
-                [
-                    html.Div(
-                        [html.Span(className="swatch", style={"backgroundColor": block.color}),
-                         html.Strong(block.title)],
-                        className="eq-title",
-                    ),
-                    dcc.Markdown(equations, mathjax=True),
-                    dcc.Markdown(
-                        f"{block.schedule_title}: ${block.schedule_latex}$" + (f" with ${values}$" if values else ""),
-                        mathjax=True,
-                        className="eq-schedule",
-                    ),
-                    html.P(block.note, className="muted small"),
-                ],
-                className="eq-block",
-                style={"borderLeftColor": block.color},
-            )
+    children += [
+        dcc.Markdown(
+            block_markdown(block),
+            mathjax=True,
+            dangerously_allow_html=True,  # only <small>: every text here comes from our specs
+            className="eq-block",
+            style={"borderLeftColor": block.color},
         )
+        for block in blocks
+    ]
     return html.Div(children, className="equations")

@@ -164,65 +164,77 @@ def simulate(
         *(column[name][:, None] for name in batched.BatchedHyperparameters._fields)
     )
 
-    value_and_grad = _batched_value_and_grad(landscape_fns, landscape_index)
-
     centre = jnp.stack([(run["x_min"] + run["x_max"]) / 2, (run["y_min"] + run["y_max"]) / 2])
     reach = DIVERGENCE_SPAN_FACTOR * jnp.stack(
         [run["x_max"] - run["x_min"], run["y_max"] - run["y_min"]]
     )
 
-    start = jnp.stack([run["x0"], run["y0"]])
-    params0 = jnp.broadcast_to(start, (rows, 2))
-    loss0, grad0 = value_and_grad(params0)
-    carry0 = jnp.concatenate(
-        [
-            params0,
-            loss0[:, None],
-            grad0,
-            jnp.zeros((rows, 4)),  # s1, s2
-            jnp.ones((rows, 1)),  # alive
-            jnp.full((rows, 1), -1.0),  # diverged_at
-        ],
-        axis=1,
-    )
-    history0 = jnp.zeros((capacity + 1, rows, _LOSS + 1)).at[0].set(carry0[:, : _LOSS + 1])
+    def run_on(landscape: LandscapeFn) -> tuple[jax.Array, jax.Array]:
+        """The whole loop for one landscape (fused into the step: no per-step branch)."""
+        value_and_grad = jax.vmap(jax.value_and_grad(landscape))
 
-    def step(t, state):
-        carry, history = state
-        table_t = step_table[t]
-        eta, c1, c2 = table_t[:rows, None], table_t[rows], table_t[rows + 1]
-        grad = carry[:, _GRAD] + noise[t]
-        u, s1, s2 = batched.update(grad, carry[:, _S1], carry[:, _S2], eta, c1, c2, hyper)
-        # Barriers stop XLA from recomputing shared values inside several fused kernels
-        # (measured: 1.3 ms -> 0.5 ms per 1000 steps on CPU).
-        candidate, s1, s2 = lax.optimization_barrier((carry[:, _PARAMS] + u, s1, s2))
-        loss, new_grad = value_and_grad(candidate)
-        moved = lax.optimization_barrier(
-            jnp.concatenate([candidate, loss[:, None], new_grad, s1, s2], axis=1)
+        start = jnp.stack([run["x0"], run["y0"]])
+        params0 = jnp.broadcast_to(start, (rows, 2))
+        loss0, grad0 = value_and_grad(params0)
+        carry0 = jnp.concatenate(
+            [
+                params0,
+                loss0[:, None],
+                grad0,
+                jnp.zeros((rows, 4)),  # s1, s2
+                jnp.ones((rows, 1)),  # alive
+                jnp.full((rows, 1), -1.0),  # diverged_at
+            ],
+            axis=1,
         )
-        x, y, loss, gx, gy = (moved[:, i] for i in range(5))
-        alive = carry[:, _ALIVE] > 0
-        valid = (
-            alive
-            & jnp.isfinite(x)
-            & jnp.isfinite(y)
-            & (jnp.abs(x - centre[0]) <= reach[0])
-            & (jnp.abs(y - centre[1]) <= reach[1])
-            & jnp.isfinite(loss)
-            & (jnp.abs(loss) <= DIVERGENCE_LOSS_LIMIT)
-            & jnp.isfinite(gx)
-            & jnp.isfinite(gy)
-        )
-        kept = jnp.where(valid[:, None], moved, carry[:, :_ALIVE])
-        diverged_at = jnp.where(alive & ~valid, (t + 1).astype(jnp.float64), carry[:, _DIVERGED])
-        carry = lax.optimization_barrier(
-            jnp.concatenate([kept, valid[:, None].astype(jnp.float64), diverged_at[:, None]], 1)
-        )
-        history = lax.dynamic_update_index_in_dim(history, carry[:, : _LOSS + 1], t + 1, 0)
-        return carry, history
+        history0 = jnp.zeros((capacity + 1, rows, _LOSS + 1)).at[0].set(carry0[:, : _LOSS + 1])
 
-    carry, history = lax.fori_loop(0, steps, step, (carry0, history0))
-    return history, carry[:, _DIVERGED].astype(jnp.int64)
+        def step(t, state):
+            carry, history = state
+            table_t = step_table[t]
+            eta, c1, c2 = table_t[:rows, None], table_t[rows], table_t[rows + 1]
+            grad = carry[:, _GRAD] + noise[t]
+            u, s1, s2 = batched.update(grad, carry[:, _S1], carry[:, _S2], eta, c1, c2, hyper)
+            # Barriers stop XLA from recomputing shared values inside several fused kernels
+            # (measured: 1.3 ms -> 0.5 ms per 1000 steps on CPU).
+            candidate, s1, s2 = lax.optimization_barrier((carry[:, _PARAMS] + u, s1, s2))
+            loss, new_grad = value_and_grad(candidate)
+            moved = lax.optimization_barrier(
+                jnp.concatenate([candidate, loss[:, None], new_grad, s1, s2], axis=1)
+            )
+            x, y, loss, gx, gy = (moved[:, i] for i in range(5))
+            alive = carry[:, _ALIVE] > 0
+            valid = (
+                alive
+                & jnp.isfinite(x)
+                & jnp.isfinite(y)
+                & (jnp.abs(x - centre[0]) <= reach[0])
+                & (jnp.abs(y - centre[1]) <= reach[1])
+                & jnp.isfinite(loss)
+                & (jnp.abs(loss) <= DIVERGENCE_LOSS_LIMIT)
+                & jnp.isfinite(gx)
+                & jnp.isfinite(gy)
+            )
+            kept = jnp.where(valid[:, None], moved, carry[:, :_ALIVE])
+            diverged_at = jnp.where(alive & ~valid, (t + 1).astype(jnp.float64), carry[:, _DIVERGED])
+            carry = lax.optimization_barrier(
+                jnp.concatenate([kept, valid[:, None].astype(jnp.float64), diverged_at[:, None]], 1)
+            )
+            history = lax.dynamic_update_index_in_dim(history, carry[:, : _LOSS + 1], t + 1, 0)
+            return carry, history
+
+        carry, history = lax.fori_loop(0, steps, step, (carry0, history0))
+        carry, history = lax.fori_loop(0, steps, step, (carry0, history0))
+        return history, carry[:, _DIVERGED]
+
+    # One branch per landscape around the whole loop: a lax.switch inside the loop cost
+    # ~0.5 us per step (half the run time); this costs one branch per call.
+    if len(landscape_fns) == 1:
+        history, diverged_at = run_on(landscape_fns[0])
+    else:
+        branches = [functools.partial(run_on, fn) for fn in landscape_fns]
+        history, diverged_at = lax.switch(landscape_index, branches)
+    return history, diverged_at.astype(jnp.int64)
 
 
 @functools.cache

@@ -222,31 +222,25 @@ def equation_blocks(settings: LabSettings) -> list[EquationBlock]:
     return blocks
 
 
-def results_table(settings: LabSettings, payload: dict[str, Any]) -> html.Table:
-    """Where each optimizer ended: a number to read, not just a picture."""
-    rows = []
+def results_table(settings: LabSettings, payload: dict[str, Any]) -> dcc.Markdown:
+    """Where each optimizer ended: a number to read, not just a picture (one Markdown table)."""
+    rows = [f"| optimizer | J after {settings.steps} steps | final w | outcome |", "|---|---:|---|---|"]
     for run in payload["runs"]:
+        color = OPTIMIZER_COLORS[run["id"]]
         if run["diverged_at"] is not None:
-            outcome = html.Span(f"diverged at step {run['diverged_at']}", className="bad")
+            outcome = f"<span class='bad'>diverged at step {run['diverged_at']}</span>"
         elif run["nearest_minimum"]:
-            outcome = html.Span(f"reached {run['nearest_minimum']}", className="good")
+            outcome = f"<span class='good'>reached {run['nearest_minimum']}</span>"
         else:
-            outcome = html.Span("still on its way", className="muted")
+            outcome = "<span class='muted'>still on its way</span>"
         final = run["final_loss"]
+        x, y = run["final_point"]
         rows.append(
-            html.Tr(
-                [
-                    html.Td([html.Span(className="swatch", style={"backgroundColor": OPTIMIZER_COLORS[run["id"]]}),
-                             run["title"]]),
-                    html.Td(f"{final:.6g}" if final is not None else "—", className="num"),
-                    html.Td(f"({run['final_point'][0]:.4g}, {run['final_point'][1]:.4g})", className="num"),
-                    html.Td(outcome),
-                ]
-            )
+            f"| <b style='color:{color}'>■</b> {run['title']} "
+            f"| `{final:.6g}` | `({x:.4g}, {y:.4g})` | {outcome} |"
         )
-    head = html.Tr([html.Th("Optimizer"), html.Th(f"J after {settings.steps} steps"),
-                    html.Th("final w"), html.Th("outcome")])
-    return html.Table([html.Thead(head), html.Tbody(rows)], className="results")
+    # Only our own titles and numbers appear here, so allowing the inline HTML is safe.
+    return dcc.Markdown("\n".join(rows), dangerously_allow_html=True, className="results")
 
 
 # ---- layout ----------------------------------------------------------------------------------
@@ -274,9 +268,11 @@ def layout(**query: str) -> html.Div:
             dcc.Store(id="lab-settings", data=settings.to_flat()),
             dcc.Store(id="lab-run"),
             dcc.Store(id="lab-query"),
+            dcc.Store(id="lab-invalid", data=[]),
             html.Div(id="lab-player-sync", hidden=True),
             html.Div(id="lab-url-sync", hidden=True),
             html.Div(id="lab-schedule-sync", hidden=True),
+            html.Div(id="lab-invalid-sync", hidden=True),
             html.Div(
                 [
                     html.Div(
@@ -475,7 +471,7 @@ def move_start(click, relayout):  # type: ignore[no-untyped-def]
     Output("lab-settings", "data"),
     Output("lab-query", "data"),
     Output("lab-messages", "children"),
-    Output({"type": FIELD, "key": ALL}, "className"),
+    Output("lab-invalid", "data"),
     Output({"type": FIELD, "key": "w1"}, "value"),
     Output({"type": FIELD, "key": "w2"}, "value"),
     Output("lab-equations", "children"),
@@ -497,7 +493,6 @@ def update_lab(_values, settings_flat):  # type: ignore[no-untyped-def]
 
     settings, rejected = parse_flat_detailed(raw, previous)
     messages, invalid = list(rejected.values()), set(rejected)
-    class_names = ["num invalid" if f["id"]["key"] in invalid else _base_class(f["id"]["key"]) for f in fields]
 
     payload = run_payload(settings)
     new_figure = (
@@ -527,7 +522,7 @@ def update_lab(_values, settings_flat):  # type: ignore[no-untyped-def]
         settings.to_flat(),
         settings.to_query(),
         message_list,
-        class_names,
+        sorted(invalid),
         format_float(settings.start[0]),
         format_float(settings.start[1]),
         equations_panel(equation_blocks(settings), gradient),
@@ -535,10 +530,6 @@ def update_lab(_values, settings_flat):  # type: ignore[no-untyped-def]
         f"${landscape.latex}$",
         landscape.note,
     )
-
-
-def _base_class(key: str) -> str:
-    return "" if key in ("landscape", "view") or key.endswith((".on", ".schedule")) else "num"
 
 
 # The run goes to the browser's player; the URL follows the settings without reloading the page.
@@ -559,6 +550,21 @@ clientside_callback(
     }""",
     Output("lab-url-sync", "title"),
     Input("lab-query", "data"),
+)
+# Rejected values are outlined in the box that holds them (the run keeps the last good value).
+clientside_callback(
+    """function (keys) {
+        document.querySelectorAll('.lab .invalid').forEach(function (el) { el.classList.remove('invalid'); });
+        (keys || []).forEach(function (key) {
+            const id = JSON.stringify({key: key, type: "lab-field"});
+            const input = document.getElementById(id);
+            const box = input && (input.closest('.dash-input-container') || input);
+            if (box) { box.classList.add('invalid'); }
+        });
+        return window.dash_clientside.no_update;
+    }""",
+    Output("lab-invalid-sync", "title"),
+    Input("lab-invalid", "data"),
 )
 clientside_callback(
     """function (schedules, ids) {

@@ -480,7 +480,7 @@ def train_on_change(
     for (schedule_id, name), value in zip(SP_CONTROLS, sp.values(), strict=True):
         if schedule_id == schedule:
             raw[f"sp.{name}"] = value
-    scheme_changed = ctx.triggered_id == control_id("init")
+    scheme_changed = f"{control_id('init')}.value" in ctx.triggered_prop_ids
     if scheme_changed:
         raw.pop("scale", None)  # a new scheme starts from its own scale
     result = from_controls(raw, previous)

@@ -31,8 +31,9 @@ Public API
 ``MAX_SNAPSHOTS`` (61), ``MAX_UPDATES`` (epochs × minibatches per epoch ≤ 200 000).
 
 ``train(config) -> PlaygroundRun`` and ``train_inits(config, inits=DEMO_INIT_IDS) ->
-dict[str, PlaygroundRun]`` (one jitted, vmapped call; same data, seed, Z, minibatches; each
-scheme at its default scale; config.init/init_scale ignored). Both raise ``ConfigError``.
+dict[str, PlaygroundRun]`` (one jitted call, the schemes trained in turn on the same data with
+the same seed: same Z, minibatches and dropout masks; each scheme at its default scale;
+config.init / init_scale ignored; keys in the order of ``inits``). Both raise ``ConfigError``.
 
 ``PlaygroundRun`` (frozen, numpy float32; n = last_epoch + 1 rows, row e = after e epochs)::
 
@@ -68,9 +69,10 @@ Registries (read-only mappings in display order, metadata for the page)::
     BIAS_INIT_LATEX = "b = 0" (every scheme), DEMO_INIT_IDS = the demo's four schemes
     OPTIMIZERS, SCHEDULES: re-exported from ``optimizers`` (same rules as the optimizer lab)
 
-What recompiles: layer sizes, activation, optimizer, schedule, batch size, n_samples /
-train_fraction (data shapes), grid size, the epoch bucket (``engine.EPOCH_BUCKETS``) and the
-number of schemes trained together. Everything else is traced (lr, l1, l2, keep_prob, init
+What recompiles (≈ 3–4 s of CPU each): layer sizes, activation, optimizer, schedule, batch
+size, n_samples / train_fraction (data shapes), grid size and the epoch bucket
+(``engine.EPOCH_BUCKETS``). ``train`` and ``train_inits`` with up to 4 schemes share one
+program (5–7 schemes: a second one). Everything else is traced (lr, l1, l2, keep_prob, init
 scheme and scale, optimizer/schedule parameters, seeds, noise, data set, epochs within a bucket,
 snapshot interval): changing it never recompiles.
 """

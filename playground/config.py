@@ -39,13 +39,21 @@ SEED_RANGE = (0, 2**31 - 1)
 MAX_SNAPSHOTS = 61
 # Auto snapshot interval targets at most this many intervals (51 snapshots for 500 epochs).
 AUTO_SNAPSHOT_INTERVALS = 50
-# Upper bound on parameter updates in one run (epochs × minibatches per epoch): ~5 s of CPU.
+# Upper bound on parameter updates in one run (epochs × minibatches per epoch): ≈ 1 s of CPU per
+# run at batch size 1 (≈ 4 µs per update), ≈ 4 s for the four-scheme comparison.
 MAX_UPDATES = 200_000
 
 
 @dataclass(frozen=True)
 class PlaygroundConfig:
     """Everything that defines one playground run. Frozen; build variants with ``replace``.
+
+    Defaults: the deeplearning.ai initialization demo (circle data, ReLU, sigmoid output, BCE,
+    full-batch GD, lr 0.1) with a slightly wider net, [2, 8, 4, 1] instead of [2, 6, 3, 1], and
+    noise 0.05: with [2, 6, 3, 1] the appropriate init missed 95 % test accuracy on XOR for 2 of
+    8 seeds (dead/too few ReLUs) and on circle at noise 0.1; with [2, 8, 4, 1] every one of 8
+    seeds reaches ≥ 97 % on both, while zero / too small stay at chance for the 500 epochs and
+    too large starts saturated with exploding loss and gradients (tests/test_playground_inits).
 
     ``optimizer_params`` / ``schedule_params`` hold only the values that differ from the
     optimizer lab's defaults (missing names are filled from ``OPTIMIZERS`` / ``SCHEDULES``).

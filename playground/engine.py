@@ -1,28 +1,30 @@
-"""The jitted training program: one ``lax.scan`` over epochs, vmapped over init schemes.
+"""The jitted training program: a ``lax.scan`` over epochs, inside a loop over init schemes.
 
-Per run (everything float32):
+Per run (everything float32; the parameters are one flat vector θ, see ``FlatLayout``):
 
-* ``key = PRNGKey(seed)`` is split into an init key, a shuffle key and a dropout key, so schemes
-  trained side by side share their Z (init noise), their minibatch order and dropout masks.
+* θ₀ = (c + σ_l Z) on weights, 0 on biases, with Z ~ N(0, 1) drawn by NumPy from ``seed``, so
+  schemes trained together share Z (and their minibatch order and dropout masks).
 * Epoch e (1-based) starts from the state after e − 1 epochs: the training indices are permuted
-  with ``fold_in(shuffle_key, e − 1)`` (no permutation for full batch), cut into
+  by hashing (seed, e − 1) (``playground.hashing``; no permutation for full batch), cut into
   ``⌈n_train / B⌉`` minibatches of B (the last one padded and masked, so every point is used
   exactly once per epoch) and each minibatch makes one update ``θ ← θ + u`` with the optimizer
   from ``optimizers.build_optimizer`` and the rate ``η_t`` from ``optimizers.make_schedule``
-  (t counts updates; equal to epochs when full batch).
-* After each epoch the candidate state is evaluated on the full training and test sets
-  (evaluation mode). If anything is non-finite (loss, gradient, weight norm) the update is
-  rejected, the run is frozen at its last finite state and ``diverged_at`` records the epoch.
-* Snapshots: at epochs 0, k, 2k, … and the last epoch the weights, biases and full-batch
-  ``∂L/∂W`` are written into a fixed-size buffer (``MAX_SNAPSHOTS`` slots, traced slot index);
-  after the scan the decision boundary is evaluated on the G × G grid for every slot.
+  (t counts updates; equal to epochs when full batch). Full batch without dropout reuses the
+  evaluation gradient of the epoch start (the same number) instead of computing it twice.
+* The state after each epoch is evaluated on the full training and test sets (evaluation
+  mode). If anything is non-finite (loss, gradient or weight norm) it is rejected, the run is
+  frozen at its last finite state and ``diverged_at`` records the epoch.
+* Snapshots: at epochs 0, k, 2k, … and the last epoch θ and the full-batch ``∂L/∂θ`` are
+  written into a fixed-size buffer (``MAX_SNAPSHOTS`` slots, traced slot index); after the scan
+  the decision boundary is evaluated on the G × G grid for every slot.
 
 Static (a new value compiles a new program): layer sizes, activation, optimizer, schedule,
 batch size, the data shapes (n_train, n_test — i.e. n_samples and train_fraction), grid size,
 the epoch *bucket* (``EPOCH_BUCKETS``: epochs ≤ bucket run in the same program, frozen after
-``epochs``) and the number of schemes trained together. Traced (never recompiles): lr, schedule
-and optimizer hyperparameters, l1, l2, keep probability, init scheme/scale, epochs within a
-bucket, snapshot interval, seed, the data values (dataset, noise, data seed).
+``epochs``) and the run-slot bucket (``RUN_SLOT_BUCKETS``: 1–4 schemes share a program).
+Traced (never recompiles): lr, schedule and optimizer hyperparameters, l1, l2, keep
+probability, init scheme/scale, epochs within a bucket, snapshot interval, seed, the data values
+(dataset, noise, data seed).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ CPU; the playground only needs "random enough" bits for shuffling and dropout, s
 counters instead: ``u = lowbias32(i + lowbias32(stream + lowbias32(seed + salt))) / 2³²`` with
 Chris Wellons' lowbias32 integer hash (an avalanche mixer of multiply/xor-shift rounds). Every
 (seed, salt, stream, i) gives an independent-looking 32-bit value; results are deterministic
-and identical under vmap. The initial weights' standard-normal draw is not made here: it comes
+and cheap. The initial weights' standard-normal draw is not made here: it comes
 from ``numpy.random.default_rng(seed)`` (see ``playground.initializers.standard_normal_draw``).
 """
 

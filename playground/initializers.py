@@ -10,7 +10,7 @@ Every scheme is one formula with a single number ``s`` (the *scale*):
 So a layer's weights are ``W = c + σ_l · Z`` with ``Z ~ N(0, I)`` drawn once from the run's
 seed, a per-layer standard deviation ``σ_l`` and a constant ``c``. Both are traced numbers in the
 jitted program: switching the scheme or its scale never recompiles, and schemes run side by side
-(vmapped) share the same ``Z`` — the same seed — so they differ only in scale.
+(``train_inits``) share the same ``Z`` — the same seed — so they differ only in scale.
 """
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ def lab_request_body(
         {"id": "lab-settings", "property": "data"},
         {"id": "lab-query", "property": "data"},
         {"id": "lab-messages", "property": "children"},
-        [{"id": _field(k), "property": "className"} for k in keys],
+        {"id": "lab-invalid", "property": "data"},
         {"id": _field("w1"), "property": "value"},
         {"id": _field("w2"), "property": "value"},
         {"id": "lab-equations", "property": "children"},
@@ -75,8 +75,6 @@ def lab_request_body(
 
 
 def _output_string(output: Any) -> str:
-    if isinstance(output, list):
-        return json.dumps({"key": ["ALL"], "type": FIELD}, separators=(",", ":")) + ".className"
     ident = output["id"]
     if isinstance(ident, dict):
         ident = json.dumps(ident, separators=(",", ":"), sort_keys=True)

@@ -155,8 +155,8 @@ def test_presentation_mode_toggles_and_restyles_figures(page, live_server):
     # A Dash re-render (a new landscape: a whole new figure) keeps the presentation look.
     from landscapes import LANDSCAPES
 
-    page.click(".landscape-dropdown")
-    page.get_by_role("option", name=LANDSCAPES["bowl"].title, exact=True).click()
+    page.click("""[id='{"key":"landscape","type":"lab-field"}']""")
+    page.click(f"[role='option']:has-text('{LANDSCAPES['bowl'].title}')")
     page.wait_for_function(
         """() => { const gd = document.querySelector('#lab-landscape .js-plotly-plot');
                    return window.LossViz.lab.state.runs.length && gd.layout.xaxis

@@ -69,6 +69,15 @@ def _stop(process: subprocess.Popen | None) -> None:
         process.wait(5)
 
 
+def _session(cert: Path | None = None) -> requests.Session:
+    """A requests session for loopback: no proxies or CA bundle from the environment."""
+    session = requests.Session()
+    session.trust_env = False  # REQUESTS_CA_BUNDLE would override `verify`, *_PROXY the route
+    if cert is not None:
+        session.verify = str(cert)
+    return session
+
+
 class Cluster:
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
@@ -117,6 +126,9 @@ class Cluster:
                 "LOSSVIZ_REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
                 "LOSSVIZ_CACHE_RETRY": "1",
                 "LOSSVIZ_INSTANCE": name,
+                # The topology is under test, not warm-up (tests/test_serving.py covers it):
+                # serve at once, compile on first use, reuse compiled programs across runs.
+                "LOSSVIZ_WARMUP": "off",
             }
             self._spawn(
                 name,
@@ -161,7 +173,7 @@ class Cluster:
             if process.poll() is not None:
                 raise AssertionError(f"{name} exited:\n{self.log_text(name)[-3000:]}")
             with contextlib.suppress(requests.RequestException):
-                if requests.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                if _session().get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
                     return
             time.sleep(0.1)
         raise AssertionError(f"{name} not ready within {timeout}s:\n{self.log_text(name)[-3000:]}")
@@ -189,8 +201,8 @@ class Browser:
     """A student's tab, speaking to nginx over HTTPS exactly as the Dash renderer does."""
 
     def __init__(self, cluster: Cluster) -> None:
-        self.http = requests.Session()
-        self.http.verify = str(cluster.cert)
+        self.cluster = cluster
+        self.http = _session(cluster.cert)
         self.base = cluster.base
         self.served: list[tuple[str, str, str]] = []  # (what, instance, cache outcome)
         self.state: DashState | None = None
@@ -209,7 +221,12 @@ class Browser:
             headers={"Content-Type": "application/json"},
             timeout=30,
         )
-        assert response.status_code == 200, (what, response.status_code, response.text[:500])
+        assert response.status_code == 200, (
+            what,
+            spec["output"][:200],
+            response.status_code,
+            self.cluster.log_text(response.headers.get("X-Lossviz-Instance", ""))[-3000:],
+        )
         payload = response.json()
         assert not side_errors(payload), (what, side_errors(payload))
         self.served.append(
@@ -287,7 +304,7 @@ def test_nginx_compresses_and_caches_static_bundles(cluster):
     assert second.headers.get("X-Cache-Status") == "HIT"
     assert "max-age" in second.headers.get("Cache-Control", "")
     # Plain HTTP redirects to HTTPS.
-    redirect = requests.get(
+    redirect = _session().get(
         f"http://127.0.0.1:{cluster.http_port}/optimizers", allow_redirects=False, timeout=10
     )
     assert redirect.status_code == 301
@@ -307,7 +324,7 @@ def test_redis_down_keeps_the_class_working_and_says_so(cluster):
             )
         assert {cache for _, cache in outcomes} == {"error"}, outcomes
         assert {instance for instance, _ in outcomes} == set(INSTANCES), outcomes
-        ready = requests.get(f"{cluster.base}/readyz", verify=str(cluster.cert), timeout=10)
+        ready = _session(cluster.cert).get(f"{cluster.base}/readyz", timeout=10)
         assert ready.status_code == 503
         assert "unreachable" in json.dumps(ready.json()["reasons"])
         for name in INSTANCES:
