@@ -48,6 +48,8 @@ proc_name = "lossviz"
 # gunicorn's control socket defaults to one path per user: two instances would collide.
 control_socket_disable = True
 accesslog = "-" if _config.access_log else None
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)sB %(M)sms pid=%(p)s'
+
 errorlog = "-"
 loglevel = "info"
 # Recycle workers slowly to bound any leak; jitter keeps them from restarting together.

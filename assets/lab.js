@@ -140,6 +140,59 @@
     });
   }
 
+  // Clicks and the cursor read-out on the plane. Plotly reports clicks only on traces, so the
+  // overlay's drag layer is listened to directly and pixels are converted to (w₁, w₂).
+  function planePoint(gd, event) {
+    const drag = gd.querySelector(".nsewdrag");
+    const layout = gd._fullLayout;
+    if (!drag || !layout || !layout.xaxis || state.view === "surface") return null;
+    const box = drag.getBoundingClientRect();
+    const px = event.clientX - box.left;
+    const py = event.clientY - box.top;
+    if (px < 0 || py < 0 || px > box.width || py > box.height) return null;
+    return { x: layout.xaxis.p2d(px), y: layout.yaxis.p2d(py) };
+  }
+
+  function costAt(point) {
+    const base = plotDiv("lab-contour");
+    const trace = base && base.data && base.data[0];
+    if (!trace || !trace.z || !trace.x) return null;
+    const xs = trace.x;
+    const ys = trace.y;
+    const nearest = (values, v) => {
+      const step = (values[values.length - 1] - values[0]) / (values.length - 1);
+      return Math.max(0, Math.min(values.length - 1, Math.round((v - values[0]) / step)));
+    };
+    const row = trace.z[nearest(ys, point.y)];
+    const value = row ? row[nearest(xs, point.x)] : undefined;
+    return Number.isFinite(value) ? value : null;
+  }
+
+  function watchPlane() {
+    const gd = plotDiv("lab-landscape");
+    if (!gd || gd._lossvizPlane) return;
+    gd._lossvizPlane = true;
+    gd.addEventListener("click", (event) => {
+      if (!event.target.classList || !event.target.classList.contains("nsewdrag")) return;
+      const point = planePoint(gd, event);
+      if (point && window.dash_clientside && window.dash_clientside.set_props) {
+        window.dash_clientside.set_props("lab-click", { data: { x: point.x, y: point.y, at: Date.now() } });
+      }
+    });
+    gd.addEventListener("mousemove", (event) => {
+      const readout = document.getElementById("lab-cursor");
+      if (!readout) return;
+      const point = planePoint(gd, event);
+      if (!point) {
+        readout.textContent = "";
+        return;
+      }
+      const level = costAt(point);
+      const cost = level === null ? "" : `,  J − J* ≈ ${Math.pow(10, level).toPrecision(3)}`;
+      readout.textContent = `cursor: w₁ = ${point.x.toFixed(3)}, w₂ = ${point.y.toFixed(3)}${cost}  (click to start here)`;
+    });
+  }
+
   function load(run, attempt = 0) {
     if (!run || !run.runs) return "";
     const gd = plotDiv("lab-landscape");
@@ -159,6 +212,7 @@
     });
     drawSchedule();
     watch("lab-landscape", () => renderLandscape(state.frame || 0));
+    watchPlane();
     watch("lab-loss", () => renderLoss(state.frame || 0));
     watch("lab-schedule", drawSchedule);
     const player = LossViz.player("lab");

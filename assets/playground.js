@@ -51,12 +51,17 @@
     return window.dash_clientside ? window.dash_clientside.no_update : undefined;
   }
 
+  /* The div Plotly draws into, inside the page's container `id` (components' `graph`). */
   function plotDiv(id) {
     const el = document.getElementById(id);
-    return el ? el.querySelector(".js-plotly-plot") : null;
+    return el ? el.querySelector(".pg-plot") : null;
   }
 
-  /* Run fn once Plotly and every graph's plot div exist (dcc.Graph loads plotly.js lazily). */
+  function plotted(gd) {
+    return Boolean(gd && gd._fullLayout && gd.data);
+  }
+
+  /* Run fn once plotly.js is loaded (by the page's hidden dcc.Graph) and the containers exist. */
   function whenReady(ids, fn, tries = 0) {
     if (window.Plotly && ids.every((id) => plotDiv(id))) fn();
     else if (tries < 1200) window.requestAnimationFrame(() => whenReady(ids, fn, tries + 1));
@@ -160,12 +165,13 @@
   function renderNetwork(k) {
     const d = state.run;
     const gd = plotDiv(RUN_GRAPHS.network);
-    if (!d || !gd) return;
+    if (!d || !plotted(gd)) return;
     const view = state.view === "gradients" ? "gradients" : "weights";
     const source = view === "weights" ? d.weights : d.grads;
     const levels = d.p.links.levels[view];
-    const xs = d.linkTraces.map(() => []);
-    const ys = d.linkTraces.map(() => []);
+    const park = d.p.links.park;
+    const xs = d.linkTraces.map(() => [park, park, null]);
+    const ys = d.linkTraces.map(() => [park, park, null]);
     const texts = [];
     const symbol = view === "weights" ? "w" : "∂L/∂w";
     let link = 0;
@@ -195,21 +201,60 @@
         }
       }
     }
-    const data = gd.data.slice();
-    for (const b of d.linkTraces) data[b] = { ...data[b], x: xs[b], y: ys[b] };
-    data[d.hoverTrace] = { ...data[d.hoverTrace], hovertext: texts };
-    data[d.nodeTrace] = { ...data[d.nodeTrace], hovertext: nodeTexts };
-    window.Plotly.react(gd, data, gd.layout);
+    // The figure's data always holds the current frame; what is drawn follows either by moving
+    // Plotly's own line paths (cheap, while playing) or by a full redraw once playback rests.
+    for (const b of d.linkTraces) {
+      gd.data[b].x = xs[b];
+      gd.data[b].y = ys[b];
+    }
+    gd.data[d.hoverTrace].hovertext = texts;
+    gd.data[d.nodeTrace].hovertext = nodeTexts;
+    const paths = linkPaths(gd, d);
+    const xa = gd._fullLayout && gd._fullLayout.xaxis;
+    const ya = gd._fullLayout && gd._fullLayout.yaxis;
+    if (paths && xa && ya && xa.c2p && ya.c2p) {
+      d.linkTraces.forEach((b) => {
+        const x = xs[b];
+        const y = ys[b];
+        let path = "";
+        for (let i = 0; i + 1 < x.length; i += 3) {
+          path += `M${xa.c2p(x[i])},${ya.c2p(y[i])}L${xa.c2p(x[i + 1])},${ya.c2p(y[i + 1])}`;
+        }
+        paths[b].setAttribute("d", path);
+      });
+      settleHover(gd, PLAYER, k, () => redraw(gd));
+    } else {
+      redraw(gd);
+    }
+  }
+
+  /* Plotly's line path of every link trace (null if any is missing: then redraw instead). */
+  function linkPaths(gd, d) {
+    const paths = new Array(d.linkTraces.length).fill(null);
+    for (const group of gd.querySelectorAll("g.trace.scatter")) {
+      const cd = group.__data__;
+      const trace = cd && cd[0] && cd[0].trace;
+      if (!trace || trace.index >= paths.length) continue;
+      paths[trace.index] = group.querySelector("path.js-line");
+    }
+    return paths.every(Boolean) ? paths : null;
+  }
+
+  let revision = 0;
+  /* A full redraw from gd.data (changed in place: datarevision tells Plotly.react so). */
+  function redraw(gd) {
+    revision += 1;
+    return window.Plotly.react(gd, gd.data, { ...gd.layout, datarevision: revision });
   }
 
   function renderRing() {
     const d = state.run;
     const gd = plotDiv(RUN_GRAPHS.network);
-    if (!d || !gd) return;
+    if (!d || !plotted(gd)) return;
     const pin = state.pinned;
-    const x = pin ? [d.pos[pin[0]][pin[1]][0]] : [];
-    const y = pin ? [d.pos[pin[0]][pin[1]][1]] : [];
-    window.Plotly.restyle(gd, { x: [x], y: [y] }, [d.ringTrace]);
+    gd.data[d.ringTrace].x = pin ? [d.pos[pin[0]][pin[1]][0]] : [];
+    gd.data[d.ringTrace].y = pin ? [d.pos[pin[0]][pin[1]][1]] : [];
+    redraw(gd); // from gd.data: the links drawn in place stay as they are
   }
 
   function boundaryRows(data, k, G) {
@@ -263,17 +308,106 @@
     return [xs, ys];
   }
 
+  /* Probabilities → colours of the boundary scale (256 levels, linear between the stops). */
+  const lutCache = new Map();
+  function colorLut(scale) {
+    const key = JSON.stringify(scale);
+    if (lutCache.has(key)) return lutCache.get(key);
+    const stops = scale.map(([t, hex]) => [t, [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16))]);
+    const lut = new Uint8ClampedArray(256 * 3);
+    for (let q = 0; q < 256; q++) {
+      const t = q / 255;
+      let s = 0;
+      while (s < stops.length - 2 && t > stops[s + 1][0]) s++;
+      const [t0, c0] = stops[s];
+      const [t1, c1] = stops[s + 1];
+      const f = t1 > t0 ? (t - t0) / (t1 - t0) : 0;
+      for (let c = 0; c < 3; c++) lut[3 * q + c] = Math.round(c0[c] + f * (c1[c] - c0[c]));
+    }
+    lutCache.set(key, lut);
+    return lut;
+  }
+
+  let canvas = null;
+  /* Snapshot k of uint8 probabilities (G×G, row i = grid_y[i] from the bottom) as a PNG. */
+  function probabilityImage(data, k, G, scale) {
+    canvas = canvas || document.createElement("canvas");
+    canvas.width = G;
+    canvas.height = G;
+    const ctx = canvas.getContext("2d");
+    const image = ctx.createImageData(G, G);
+    const lut = colorLut(scale);
+    const base = k * G * G;
+    for (let i = 0; i < G; i++) {
+      const row = G - 1 - i;
+      for (let j = 0; j < G; j++) {
+        const q = data[base + i * G + j];
+        const o = 4 * (row * G + j);
+        image.data[o] = lut[3 * q];
+        image.data[o + 1] = lut[3 * q + 1];
+        image.data[o + 2] = lut[3 * q + 2];
+        image.data[o + 3] = 255;
+      }
+    }
+    ctx.putImageData(image, 0, 0);
+    return canvas.toDataURL();
+  }
+
+  function imageItem(gx, gy, source, axis = "") {
+    const n = gx.length;
+    const dx = (gx[n - 1] - gx[0]) / (n - 1);
+    const dy = (gy[gy.length - 1] - gy[0]) / (gy.length - 1);
+    return {
+      source,
+      xref: `x${axis}`,
+      yref: `y${axis}`,
+      x: gx[0] - dx / 2,
+      y: gy[gy.length - 1] + dy / 2,
+      sizex: gx[n - 1] - gx[0] + dx,
+      sizey: gy[gy.length - 1] - gy[0] + dy,
+      sizing: "stretch",
+      xanchor: "left",
+      yanchor: "top",
+      layer: "below",
+    };
+  }
+
+  function pathItem(xs, ys, axis = "", width = 2.5) {
+    let path = "";
+    for (let i = 0; i + 1 < xs.length; i += 3) path += `M${xs[i]},${ys[i]}L${xs[i + 1]},${ys[i + 1]}`;
+    return {
+      type: "path",
+      path: path || "M0,0",
+      xref: `x${axis}`,
+      yref: `y${axis}`,
+      line: { color: "#1d2330", width },
+      layer: "above",
+    };
+  }
+
+  /* While playing only the image and the line move (a layout redraw, no trace); once the
+   * playback rests, the transparent heatmap catches up so hovering shows exact values. */
+  function settleHover(gd, player, k, update) {
+    window.clearTimeout(gd._pgSettle);
+    gd._pgSettle = window.setTimeout(() => {
+      if (LossViz.player(player).playing || LossViz.player(player).frame !== k) return;
+      update();
+    }, 250);
+  }
+
   function renderBoundary(k) {
     const d = state.run;
     const gd = plotDiv(RUN_GRAPHS.boundary);
-    if (!d || !gd) return;
+    if (!d || !plotted(gd)) return;
+    const gx = d.p.grid.x;
+    const gy = d.p.grid.y;
     const z = boundaryRows(d.boundary, k, d.G);
-    const [lx, ly] = isoSegments(d.p.grid.x, d.p.grid.y, z);
-    const data = gd.data.slice();
-    data[0] = { ...data[0], z };
-    data[1] = { ...data[1], x: lx, y: ly };
-    data[3] = { ...data[3], visible: state.showTest };
-    window.Plotly.react(gd, data, gd.layout);
+    const [lx, ly] = isoSegments(gx, gy, z);
+    window.Plotly.relayout(gd, {
+      images: [imageItem(gx, gy, probabilityImage(d.boundary, k, d.G, d.p.boundaryScale))],
+      shapes: [pathItem(lx, ly)],
+    });
+    settleHover(gd, PLAYER, k, () => window.Plotly.restyle(gd, { z: [z] }, [0]));
   }
 
   /* Epoch cursor lines (and value dots) as HTML over a plot: moving a div per frame costs no
@@ -282,7 +416,7 @@
   function placeCursor(id, epoch, axes, dots = []) {
     const host = document.getElementById(id);
     const gd = plotDiv(id);
-    if (!host || !gd || !gd._fullLayout || !gd._fullLayout._size) return;
+    if (!host || !plotted(gd) || !gd._fullLayout._size) return;
     host._pgCursor = [epoch, axes, dots];
     if (!gd._pgCursorWatched && typeof gd.on === "function") {
       gd._pgCursorWatched = true;
@@ -354,7 +488,7 @@
   function renderLayers(k) {
     const d = state.run;
     const gd = plotDiv(RUN_GRAPHS.layers);
-    if (!d || !gd) return;
+    if (!d || !plotted(gd)) return;
     const zs = [];
     const custom = [];
     for (const [source, spec] of [
@@ -444,14 +578,25 @@
     return rows;
   }
 
+  /* The "hover over a neuron" hint of the server's figure, kept to put back when nothing is shown. */
+  function hint(gd) {
+    if (!gd._pgHint) gd._pgHint = (state.run && state.run.p.figures.activation.layout.annotations) || [];
+    return gd._pgHint;
+  }
+
   function renderActivation(k) {
     const d = state.run;
     const gd = plotDiv(RUN_GRAPHS.activation);
-    if (!d || !gd) return;
+    if (!d || !plotted(gd)) return;
     const neuron = state.hovered || state.pinned;
     if (!neuron) {
       if (gd.data[0] && gd.data[0].visible !== false) {
-        window.Plotly.update(gd, { visible: [false] }, { "title.text": "" }, [0]);
+        window.Plotly.update(
+          gd,
+          { visible: [false] },
+          { "title.text": "", "xaxis.visible": false, "yaxis.visible": false, annotations: hint(gd) },
+          [0]
+        );
       }
       return;
     }
@@ -480,6 +625,8 @@
       },
       {
         "title.text": `<b>${label}</b> (${kind}) after epoch ${epoch}${pinned ? " · pinned" : ""}`,
+        "xaxis.visible": true,
+        "yaxis.visible": true,
         annotations: [],
       },
       [0]
@@ -652,36 +799,14 @@
     return select ? Number(select.value) : 0.125;
   }
 
-  /* Draw `figures` on the graphs (Plotly.react). dcc.Graph may still plot its placeholder after
-   * us (it loads plotly.js lazily): each graph remembers its figure, and whenever a redraw leaves
-   * another figure on it, the figure is put back and `rerender` repaints the current frame. */
-  function react(ids, figures, tag, rerender) {
+  /* Draw `figures` on the graphs (Plotly.react: a new plot the first time). */
+  function react(ids, figures) {
     return Promise.all(
       Object.entries(ids).map(([name, id]) => {
-        const gd = plotDiv(id);
         const figure = figures[name];
-        gd._pgFigure = { data: figure.data, layout: { ...figure.layout, meta: { pg: tag } } };
-        gd._pgRerender = rerender;
-        if (!gd._pgWatched && typeof gd.on === "function") {
-          gd._pgWatched = true;
-          gd.on("plotly_afterplot", () => {
-            if (ownsFigure(gd)) return;
-            window.setTimeout(() => {
-              if (ownsFigure(gd) || !gd._pgFigure) return;
-              window.Plotly.react(gd, gd._pgFigure.data, gd._pgFigure.layout, PLOT_CONFIG).then(() => {
-                if (gd._pgRerender) gd._pgRerender();
-              });
-            }, 0);
-          });
-        }
-        return window.Plotly.react(gd, gd._pgFigure.data, gd._pgFigure.layout, PLOT_CONFIG);
+        return window.Plotly.react(plotDiv(id), figure.data, figure.layout, PLOT_CONFIG);
       })
     );
-  }
-
-  function ownsFigure(gd) {
-    const meta = gd.layout && gd.layout.meta;
-    return Boolean(gd._pgFigure && meta && meta.pg === gd._pgFigure.layout.meta.pg);
   }
 
   function loadRun(payload) {
@@ -696,10 +821,7 @@
     }
     whenReady(Object.values(RUN_GRAPHS), () => {
       if (token !== state.runToken) return;
-      const tag = `${payload.key}#${token}`;
-      react(RUN_GRAPHS, payload.figures, tag, () => {
-        if (state.run === decoded) renderRun(currentFrame());
-      }).then(() => {
+      react(RUN_GRAPHS, payload.figures).then(() => {
         if (token !== state.runToken) return;
         state.run = decoded;
         state.hovered = null;
@@ -741,15 +863,19 @@
   function renderCompareBoundaries(k) {
     const c = state.cmp;
     const gd = plotDiv(COMPARE_GRAPHS.boundaries);
-    if (!c || !gd) return;
-    const data = gd.data.slice();
+    if (!c || !plotted(gd)) return;
     const annotations = (gd.layout.annotations || []).slice();
+    const images = [];
+    const shapes = [];
+    const zs = [];
     c.schemes.forEach((scheme, s) => {
       const idx = Math.min(k, scheme.S - 1);
+      const axis = s === 0 ? "" : String(s + 1);
       const z = boundaryRows(scheme.boundary, idx, c.G);
       const [lx, ly] = isoSegments(c.p.gridX, c.p.gridY, z);
-      data[3 * s] = { ...data[3 * s], z };
-      data[3 * s + 1] = { ...data[3 * s + 1], x: lx, y: ly };
+      zs.push(z);
+      images.push(imageItem(c.p.gridX, c.p.gridY, probabilityImage(scheme.boundary, idx, c.G, c.p.boundaryScale), axis));
+      shapes.push(pathItem(lx, ly, axis, 2));
       const ended = scheme.p.divergedAt !== null && k >= scheme.S - 1;
       const stats = `loss ${fmt(scheme.p.trainLoss[idx], 3)} · acc ${pct(scheme.p.trainAcc[idx])}`;
       if (annotations[s]) {
@@ -759,7 +885,10 @@
         };
       }
     });
-    window.Plotly.react(gd, data, { ...gd.layout, annotations });
+    window.Plotly.relayout(gd, { images, shapes, annotations });
+    settleHover(gd, COMPARE_PLAYER, k, () =>
+      window.Plotly.restyle(gd, { z: zs }, zs.map((_, s) => 3 * s))
+    );
   }
 
   function renderCompareCurves(k) {
@@ -797,10 +926,7 @@
     };
     whenReady(Object.values(COMPARE_GRAPHS), () => {
       if (token !== state.cmpToken) return;
-      const tag = `${payload.key}#${token}`;
-      react(COMPARE_GRAPHS, payload.figures, tag, () => {
-        if (state.cmp === decoded) renderCompare(LossViz.player(COMPARE_PLAYER).frame || 0);
-      }).then(() => {
+      react(COMPARE_GRAPHS, payload.figures).then(() => {
         if (token !== state.cmpToken) return;
         state.cmp = decoded;
         for (const id of Object.values(COMPARE_GRAPHS)) delete drawnFrame[id];
@@ -834,7 +960,7 @@
 
   function applyShowTest() {
     const gd = plotDiv(RUN_GRAPHS.boundary);
-    if (gd && gd.data && gd.data.length > 3) window.Plotly.restyle(gd, { visible: [state.showTest] }, [3]);
+    if (plotted(gd) && gd.data.length > 3) window.Plotly.restyle(gd, { visible: [state.showTest] }, [3]);
   }
 
   function setShowTest(value) {
@@ -844,7 +970,7 @@
   }
 
   function resizeVisible() {
-    for (const gd of document.querySelectorAll("#pg-body .js-plotly-plot")) {
+    for (const gd of document.querySelectorAll("#pg-body .pg-plot.js-plotly-plot")) {
       if (gd.offsetParent !== null && window.Plotly) window.Plotly.Plots.resize(gd);
     }
   }
@@ -896,6 +1022,7 @@
     urlSearch,
     // For tests and the console: the decoded state and the client-side forward pass.
     state,
+    drawnFrame, // graph id -> the frame it shows (graphs off screen catch up when scrolled to)
     neuronMap: (k, layer, index) => (state.run ? neuronMap(state.run, k, layer, index) : null),
   };
 })();

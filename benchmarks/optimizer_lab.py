@@ -55,7 +55,9 @@ def measure_callbacks(repeats: int) -> dict[str, float | int]:
         hit_ms.append((time.perf_counter() - start) * 1000)
 
     landscape_values = dict(values, landscape="rosenbrock")
-    landscape_response = post(client, lab_request_body(landscape_values, settings_flat, "landscape"))
+    landscape_response = post(
+        client, lab_request_body(landscape_values, settings_flat, "landscape")
+    )
     assert landscape_response.status_code == 200
     return {
         "callback_ms_p50": round(float(np.percentile(times_ms, 50)), 3),

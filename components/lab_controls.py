@@ -20,7 +20,9 @@ def field_id(key: str) -> dict[str, str]:
     return {"type": FIELD, "key": key}
 
 
-def text_input(key: str, value: str, *, label: str, width: str = "6.5rem", title: str = "") -> html.Label:
+def text_input(
+    key: str, value: str, *, label: str, width: str = "6.5rem", title: str = ""
+) -> html.Label:
     """A text box for a number: text (not type=number) so bad input reaches validation.
 
     dcc.Input takes no title/aria attributes, so a label element around it carries them.
@@ -79,10 +81,18 @@ def run_controls(values: Mapping[str, str], max_steps: int) -> html.Div:
             html.Div(
                 [
                     html.Span("Steps", className="label"),
-                    text_input("steps", values["steps"], label="Steps", width="4.5rem",
-                               title=f"1 to {max_steps}"),
-                    html.Span("Gradient noise σ", className="label",
-                              title="Adds σ·ξ, ξ ~ N(0, I), to every gradient: a stochastic gradient"),
+                    text_input(
+                        "steps",
+                        values["steps"],
+                        label="Steps",
+                        width="4.5rem",
+                        title=f"1 to {max_steps}",
+                    ),
+                    html.Span(
+                        "Gradient noise σ",
+                        className="label",
+                        title="Adds σ·ξ, ξ ~ N(0, I), to every gradient: a stochastic gradient",
+                    ),
                     text_input("noise", values["noise"], label="Gradient noise σ", width="4rem"),
                     html.Span("seed", className="label"),
                     text_input("seed", values["seed"], label="Noise seed", width="4rem"),
@@ -102,15 +112,22 @@ def optimizer_table(
 ) -> html.Div:
     """One row per optimizer: enable, LR, schedule (+ its parameters), advanced hyperparameters."""
     header = html.Div(
-        [html.Span("Optimizer"), html.Span("Learning rate η₀"), html.Span("LR schedule"),
-         html.Span("Schedule parameters"), html.Span("Advanced")],
+        [
+            html.Span("Optimizer"),
+            html.Span("Learning rate η₀"),
+            html.Span("LR schedule"),
+            html.Span("Schedule parameters"),
+            html.Span("Advanced"),
+        ],
         className="opt-row opt-header",
     )
     rows = [_optimizer_row(spec, schedules, values, colors[spec.id]) for spec in specs]
     return html.Div([header, *rows], className="opt-table", **{"data-group": "optimizers"})
 
 
-def _optimizer_row(spec: Any, schedules: Sequence[Any], values: Mapping[str, str], color: str) -> html.Div:
+def _optimizer_row(
+    spec: Any, schedules: Sequence[Any], values: Mapping[str, str], color: str
+) -> html.Div:
     prefix = spec.id
     enabled = values[f"{prefix}.on"] == "1"
     schedule = values[f"{prefix}.schedule"]
@@ -189,7 +206,10 @@ def _optimizer_row(spec: Any, schedules: Sequence[Any], values: Mapping[str, str
             ),
             html.Span(schedule_params, className="schedule-cell"),
             html.Details(
-                [html.Summary("α, β, ε…" if advanced else "—"), html.Span(advanced, className="advanced")],
+                [
+                    html.Summary("α, β, ε…" if advanced else "—"),
+                    html.Span(advanced, className="advanced"),
+                ],
                 className="advanced-cell",
             )
             if advanced
@@ -204,12 +224,28 @@ def playback_bar(player: str, frames_label: str = "step 0") -> html.Div:
     """Play / pause / step / reset / end, a scrubber, speed and the step counter."""
     return html.Div(
         [
-            html.Button("↺ Reset", title="Back to step 0 (r)", **{"data-player": player, "data-action": "reset"}),
-            html.Button("◀", title="One step back (←)", **{"data-player": player, "data-action": "back"}),
-            html.Button("▶ Play", className="primary play", title="Play / pause (space)",
-                        **{"data-player": player, "data-action": "play"}),
-            html.Button("▶", title="One step forward (→)", **{"data-player": player, "data-action": "step"}),
-            html.Button("End ⇥", title="Skip to the end (e)", **{"data-player": player, "data-action": "end"}),
+            html.Button(
+                "↺ Reset",
+                title="Back to step 0 (r)",
+                **{"data-player": player, "data-action": "reset"},
+            ),
+            html.Button(
+                "◀", title="One step back (←)", **{"data-player": player, "data-action": "back"}
+            ),
+            html.Button(
+                "▶ Play",
+                className="primary play",
+                title="Play / pause (space)",
+                **{"data-player": player, "data-action": "play"},
+            ),
+            html.Button(
+                "▶", title="One step forward (→)", **{"data-player": player, "data-action": "step"}
+            ),
+            html.Button(
+                "End ⇥",
+                title="Skip to the end (e)",
+                **{"data-player": player, "data-action": "end"},
+            ),
             html.Span(
                 dcc.Input(type="range", min=0, max=1, step=1, value=0, className="scrub"),
                 className="scrub-wrap",
@@ -220,15 +256,26 @@ def playback_bar(player: str, frames_label: str = "step 0") -> html.Div:
                 [
                     "speed ",
                     html.Select(
-                        [html.Option(label, value=value) for label, value in
-                         (("1×", "1"), ("2×", "2"), ("5×", "5"), ("10×", "10"), ("25×", "25"),
-                          ("½×", "0.5"), ("¼×", "0.25"))],
+                        [
+                            html.Option(label, value=value)
+                            for label, value in (
+                                ("1×", "1"),
+                                ("2×", "2"),
+                                ("5×", "5"),
+                                ("10×", "10"),
+                                ("25×", "25"),
+                                ("½×", "0.5"),
+                                ("¼×", "0.25"),
+                            )
+                        ],
                         **{"data-player": player, "data-role": "speed", "aria-label": "speed"},
                     ),
                 ],
                 className="speed",
             ),
-            html.Span(frames_label, className="counter", **{"data-player": player, "data-role": "counter"}),
+            html.Span(
+                frames_label, className="counter", **{"data-player": player, "data-role": "counter"}
+            ),
         ],
         className="playback",
         **{"data-group": "playback"},

@@ -31,14 +31,19 @@ def block_markdown(block: EquationBlock) -> str:
     """Title, update equations (one display line each), the schedule with its numbers, the note."""
     values = r", \; ".join(f"{symbol} = {value}" for symbol, value in block.values.items())
     lines = [f"**{block.title}**", *(f"$${line}$$" for line in block.update_latex)]
-    lines.append(f"{block.schedule_title}: ${block.schedule_latex}$" + (f" with ${values}$" if values else ""))
+    lines.append(
+        f"{block.schedule_title}: ${block.schedule_latex}$"
+        + (f" with ${values}$" if values else "")
+    )
     lines.append(f"<small>{block.note}</small>")
     return "\n\n".join(lines)
 
 
 def equations_panel(blocks: Sequence[EquationBlock], gradient_latex: str) -> html.Div:
     if not blocks:
-        return html.Div("Enable an optimizer in the table to see its update rule.", className="muted")
+        return html.Div(
+            "Enable an optimizer in the table to see its update rule.", className="muted"
+        )
     children = [dcc.Markdown(f"$${gradient_latex}$$", mathjax=True, className="gradient-line")]
     children += [
         dcc.Markdown(

@@ -1,8 +1,13 @@
 """Figures of the optimizer lab: numpy in, go.Figure out (no JAX, no engine imports).
 
-Trace order is fixed so the server can Patch and the browser can animate by index:
-    0 landscape (contour or surface), 1 minima, 2 start point (3-D view only; in 2-D the start is
-    a draggable layout shape), then for optimizer i (in table order): 3 + 2i path, 4 + 2i head.
+In the 2-D view the landscape is two stacked figures with identical axes: the contour below
+(drawn once per landscape) and a transparent overlay above with everything that moves. Plotly
+recomputes every trace of a figure when one trace changes, and a 180² contour costs far more
+than a frame, so playback only ever touches the overlay. In the 3-D view one figure holds all.
+Overlay trace order is fixed so the server can Patch and the browser can animate by index:
+    0 landscape (surface in 3-D; an empty placeholder in 2-D), 1 minima, 2 start point (3-D
+    only; in 2-D the start is a draggable layout shape), then for optimizer i (table order):
+    3 + 2i path, 4 + 2i head.
 The loss chart has one trace per optimizer in the same order.
 Trajectory data is NOT in these figures: it travels once in the run store and the browser
 fills the traces frame by frame (assets/lab.js).
@@ -28,6 +33,8 @@ LANDSCAPE_SCALE = [
     [1.0, "#5d7594"],
 ]
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", "size": 13}
+# Shared by the contour and its overlay so their axes line up pixel for pixel.
+PLANE_MARGIN = {"l": 55, "r": 95, "t": 10, "b": 80, "autoexpand": False}
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,9 @@ def _colorbar_ticks(low: float, high: float, offset: float) -> tuple[list[float]
     return values, [f"{10.0**d:.0e}".replace("e+0", "e").replace("e-0", "e-") for d in values]
 
 
-def start_shape(x: float, y: float, domain: tuple[tuple[float, float], tuple[float, float]]) -> dict:
+def start_shape(
+    x: float, y: float, domain: tuple[tuple[float, float], tuple[float, float]]
+) -> dict:
     """The draggable red dot: a circle of 1.6 % of the domain's span."""
     (x_min, x_max), (y_min, y_max) = domain
     rx, ry = 0.016 * (x_max - x_min), 0.016 * (y_max - y_min)
@@ -90,7 +99,7 @@ def start_shape(x: float, y: float, domain: tuple[tuple[float, float], tuple[flo
     }
 
 
-def landscape_figure(
+def landscape_figures(
     xs: np.ndarray,
     ys: np.ndarray,
     z: np.ndarray,
@@ -101,8 +110,8 @@ def landscape_figure(
     start: tuple[float, float],
     styles: Sequence[TraceStyle],
     view: str = "contour",
-) -> go.Figure:
-    """The landscape with empty optimizer traces, ready for browser-side playback."""
+) -> tuple[go.Figure | None, go.Figure]:
+    """(contour below or None in 3-D, figure with the moving parts), ready for playback."""
     offset = log_offset(z, min_value)
     colour = log_gap(z, min_value, offset).astype(np.float32)
     low, high = float(colour.min()), float(colour.max())
@@ -112,12 +121,14 @@ def landscape_figure(
         "tickvals": tickvals,
         "ticktext": ticktext,
         "thickness": 14,
-        "len": 0.9,
+        "len": 0.95,
+        "x": 1.02,
+        "xanchor": "left",
     }
-    hover = "w₁=%{x:.3f}<br>w₂=%{y:.3f}<br>log₁₀(J−J*)=%{z:.2f}<extra></extra>"
-    fig = go.Figure()
+    (x_min, x_max), (y_min, y_max) = domain
+    overlay = go.Figure()
     if view == "surface":
-        fig.add_trace(
+        overlay.add_trace(
             go.Surface(
                 x=xs.astype(np.float32),
                 y=ys.astype(np.float32),
@@ -125,14 +136,18 @@ def landscape_figure(
                 colorscale=LANDSCAPE_SCALE,
                 colorbar=colorbar,
                 opacity=0.92,
-                hovertemplate=hover.replace("%{z:.2f}", "%{z:.2f}"),
+                hovertemplate="w₁=%{x:.3f}<br>w₂=%{y:.3f}<br>log₁₀(J−J*)=%{z:.2f}<extra></extra>",
                 name="landscape",
                 showlegend=False,
                 contours={"z": {"show": True, "usecolormap": True, "width": 1}},
             )
         )
+        base = None
     else:
-        fig.add_trace(
+        overlay.add_trace(
+            go.Scatter(x=[], y=[], name="landscape", showlegend=False, hoverinfo="skip")
+        )
+        base = go.Figure(
             go.Contour(
                 x=xs.astype(np.float32),
                 y=ys.astype(np.float32),
@@ -142,29 +157,44 @@ def landscape_figure(
                 ncontours=28,
                 contours={"coloring": "heatmap", "showlines": True},
                 line={"width": 0.5, "color": "rgba(60,80,110,0.35)"},
-                hovertemplate=hover,
+                hoverinfo="skip",
                 name="landscape",
                 showlegend=False,
             )
         )
-    fig.add_trace(_minima_trace(minima, min_value, offset, view))
-    fig.add_trace(_start_trace(start, view, z_value=high))
+        base.update_layout(
+            margin=PLANE_MARGIN,
+            font=FONT,
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+            xaxis=_plane_axis("w₁", x_min, x_max),
+            yaxis=_plane_axis("w₂", y_min, y_max),
+        )
+    overlay.add_trace(_minima_trace(minima, min_value, offset, view))
+    overlay.add_trace(_start_trace(start, view, z_value=high))
     for style in styles:
-        fig.add_trace(_path_trace(style, view))
-        fig.add_trace(_head_trace(style, view))
+        overlay.add_trace(_path_trace(style, view))
+        overlay.add_trace(_head_trace(style, view))
 
-    (x_min, x_max), (y_min, y_max) = domain
-    fig.update_layout(
-        margin={"l": 50, "r": 10, "t": 10, "b": 45},
+    overlay.update_layout(
         font=FONT,
-        paper_bgcolor="white",
-        plot_bgcolor="white",
         uirevision="landscape",
-        legend={"orientation": "h", "y": -0.12, "x": 0.0, "itemclick": "toggleothers"},
+        legend={
+            "x": 0.01,
+            "y": 0.99,
+            "xanchor": "left",
+            "yanchor": "top",
+            "bgcolor": "rgba(255,255,255,0.85)",
+            "bordercolor": "#d0d7e2",
+            "borderwidth": 1,
+            "itemclick": "toggleothers",
+        },
         hoverlabel={"font": {"family": FONT["family"]}},
     )
     if view == "surface":
-        fig.update_layout(
+        overlay.update_layout(
+            margin={"l": 10, "r": 10, "t": 10, "b": 40},
+            paper_bgcolor="white",
             scene={
                 "xaxis": {"title": {"text": "w₁"}, "range": [x_min, x_max]},
                 "yaxis": {"title": {"text": "w₂"}, "range": [y_min, y_max]},
@@ -175,14 +205,29 @@ def landscape_figure(
             },
         )
     else:
-        fig.update_layout(
-            xaxis={"title": {"text": "w₁"}, "range": [x_min, x_max], "constrain": "domain"},
-            yaxis={"title": {"text": "w₂"}, "range": [y_min, y_max]},
+        overlay.update_layout(
+            margin=PLANE_MARGIN,
+            paper_bgcolor="rgba(0,0,0,0)",
+            plot_bgcolor="rgba(0,0,0,0)",
+            xaxis=_plane_axis("w₁", x_min, x_max, visible=False),
+            yaxis=_plane_axis("w₂", y_min, y_max, visible=False),
             shapes=[start_shape(*start, domain)],
             dragmode=False,
         )
-    fig.layout.meta = {"log_offset": offset, "min_value": min_value, "view": view}
-    return fig
+    return base, overlay
+
+
+def _plane_axis(title: str, low: float, high: float, visible: bool = True) -> dict:
+    """Identical axes below and above; fixed ranges keep the two figures aligned."""
+    return {
+        "title": {"text": title if visible else ""},
+        "range": [low, high],
+        "fixedrange": True,
+        "showgrid": False,
+        "zeroline": False,
+        "showticklabels": visible,
+        "ticks": "outside" if visible else "",
+    }
 
 
 def _minima_trace(minima: Sequence[Marker], min_value: float, offset: float, view: str):
@@ -209,15 +254,25 @@ def _minima_trace(minima: Sequence[Marker], min_value: float, offset: float, vie
         )
     return go.Scatter(
         **common,
-        marker={"size": 15, "symbol": symbols, "color": "#F0E442", "line": {"color": "#333", "width": 1}},
+        marker={
+            "size": 15,
+            "symbol": symbols,
+            "color": "#F0E442",
+            "line": {"color": "#333", "width": 1},
+        },
     )
 
 
 def _start_trace(start: tuple[float, float], view: str, z_value: float):
     if view == "surface":
         return go.Scatter3d(
-            x=[start[0]], y=[start[1]], z=[z_value], mode="markers", name="start",
-            marker={"size": 6, "color": START_POINT_COLOR}, showlegend=False,
+            x=[start[0]],
+            y=[start[1]],
+            z=[z_value],
+            mode="markers",
+            name="start",
+            marker={"size": 6, "color": START_POINT_COLOR},
+            showlegend=False,
             hovertemplate="start<br>w=(%{x:.4g}, %{y:.4g})<extra></extra>",
         )
     # In 2-D the start is the draggable shape; this empty trace keeps trace indices aligned.
@@ -230,22 +285,41 @@ def _path_trace(style: TraceStyle, view: str):
         "<br>J=%{customdata:.6g}<extra></extra>"
     )
     common = {
-        "x": [], "y": [], "name": style.legend_name, "legendgroup": style.id,
-        "visible": style.visible, "hovertemplate": hover, "customdata": [],
+        "x": [],
+        "y": [],
+        "name": style.legend_name,
+        "legendgroup": style.id,
+        "visible": style.visible,
+        "hovertemplate": hover,
+        "customdata": [],
     }
     if view == "surface":
         return go.Scatter3d(**common, z=[], mode="lines", line={"color": style.color, "width": 6})
-    return go.Scatter(**common, mode="lines+markers", line={"color": style.color, "width": 2.5},
-                      marker={"size": 3, "color": style.color})
+    return go.Scatter(
+        **common,
+        mode="lines+markers",
+        line={"color": style.color, "width": 2.5},
+        marker={"size": 3, "color": style.color},
+    )
 
 
 def _head_trace(style: TraceStyle, view: str):
     common = {
-        "x": [], "y": [], "mode": "markers", "name": style.title, "legendgroup": style.id,
-        "visible": style.visible, "showlegend": False, "hoverinfo": "skip",
+        "x": [],
+        "y": [],
+        "mode": "markers",
+        "name": style.title,
+        "legendgroup": style.id,
+        "visible": style.visible,
+        "showlegend": False,
+        "hoverinfo": "skip",
     }
-    marker = {"size": 12, "color": style.color, "line": {"color": "white", "width": 2},
-              "symbol": "x" if style.diverged_at is not None else "circle"}
+    marker = {
+        "size": 12,
+        "color": style.color,
+        "line": {"color": "white", "width": 2},
+        "symbol": "x" if style.diverged_at is not None else "circle",
+    }
     if view == "surface":
         return go.Scatter3d(**common, z=[], marker={**marker, "size": 6})
     return go.Scatter(**common, marker=marker)
@@ -257,8 +331,13 @@ def loss_figure(styles: Sequence[TraceStyle], steps: int) -> go.Figure:
     for style in styles:
         fig.add_trace(
             go.Scatter(
-                x=[], y=[], mode="lines", name=style.legend_name, legendgroup=style.id,
-                visible=style.visible, line={"color": style.color, "width": 2.5},
+                x=[],
+                y=[],
+                mode="lines",
+                name=style.legend_name,
+                legendgroup=style.id,
+                visible=style.visible,
+                line={"color": style.color, "width": 2.5},
                 hovertemplate=f"<b>{style.title}</b> step %{{x}}<br>J−J*=%{{y:.4g}}<extra></extra>",
             )
         )
@@ -268,8 +347,12 @@ def loss_figure(styles: Sequence[TraceStyle], steps: int) -> go.Figure:
         paper_bgcolor="white",
         plot_bgcolor="white",
         xaxis={"title": {"text": "step t"}, "range": [0, max(steps, 1)], "gridcolor": "#eef1f5"},
-        yaxis={"title": {"text": "J(w) − J*"}, "type": "log", "gridcolor": "#eef1f5",
-               "exponentformat": "power"},
+        yaxis={
+            "title": {"text": "J(w) − J*"},
+            "type": "log",
+            "gridcolor": "#eef1f5",
+            "exponentformat": "power",
+        },
         showlegend=False,
         uirevision="loss",
         hovermode="x unified",
@@ -283,7 +366,11 @@ def schedule_figure(styles: Sequence[TraceStyle], steps: int) -> go.Figure:
     for style in styles:
         fig.add_trace(
             go.Scatter(
-                x=[], y=[], mode="lines", name=style.title, visible=style.visible,
+                x=[],
+                y=[],
+                mode="lines",
+                name=style.title,
+                visible=style.visible,
                 line={"color": style.color, "width": 2},
                 hovertemplate=f"<b>{style.title}</b> step %{{x}}<br>η=%{{y:.4g}}<extra></extra>",
             )
@@ -294,8 +381,12 @@ def schedule_figure(styles: Sequence[TraceStyle], steps: int) -> go.Figure:
         paper_bgcolor="white",
         plot_bgcolor="white",
         xaxis={"title": {"text": "step t"}, "range": [0, max(steps, 1)], "gridcolor": "#eef1f5"},
-        yaxis={"title": {"text": "η_t"}, "type": "log", "gridcolor": "#eef1f5",
-               "exponentformat": "power"},
+        yaxis={
+            "title": {"text": "η_t"},
+            "type": "log",
+            "gridcolor": "#eef1f5",
+            "exponentformat": "power",
+        },
         showlegend=False,
         uirevision="schedule",
         hovermode="x unified",

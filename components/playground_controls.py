@@ -235,7 +235,7 @@ def controls_panel(values: Mapping[str, str], options: ControlOptions) -> html.D
                 [
                     html.Label(
                         [
-                            html.Span("Optimizer", className="pg-label"),
+                            html.Span("Optimizer (update rule)", className="pg-label"),
                             dcc.Dropdown(
                                 id=control_id("opt"),
                                 options=[
@@ -247,9 +247,17 @@ def controls_panel(values: Mapping[str, str], options: ControlOptions) -> html.D
                                 className="pg-dropdown",
                             ),
                         ],
-                        className="pg-field",
+                        className="pg-field pg-span-2",
                     ),
                     _field("Learning rate η₀", "lr", values["lr"], r),
+                    _field(
+                        "Batch size",
+                        "batch",
+                        values["batch"],
+                        r,
+                        inputMode="text",
+                        hint="“full” or 1 – number of training points",
+                    ),
                     html.Label(
                         [
                             html.Span("LR schedule", className="pg-label"),
@@ -264,15 +272,7 @@ def controls_panel(values: Mapping[str, str], options: ControlOptions) -> html.D
                                 className="pg-dropdown",
                             ),
                         ],
-                        className="pg-field",
-                    ),
-                    _field(
-                        "Batch size",
-                        "batch",
-                        values["batch"],
-                        r,
-                        inputMode="text",
-                        hint="“full” or 1 – number of training points",
+                        className="pg-field pg-span-2",
                     ),
                     _field("Epochs", "epochs", values["epochs"], r, inputMode="numeric"),
                     _field("Seed", "seed", values["seed"], r, inputMode="numeric"),
@@ -298,7 +298,7 @@ def controls_panel(values: Mapping[str, str], options: ControlOptions) -> html.D
                 [
                     _field("L1 λ₁", "l1", values["l1"], r),
                     _field("L2 λ₂", "l2", values["l2"], r),
-                    _field("Dropout keep p", "keep", values["keep"], r),
+                    _field("Keep prob. p", "keep", values["keep"], r),
                 ],
                 className="pg-row pg-row-3",
             ),
@@ -409,21 +409,37 @@ def link_legend() -> html.Div:
 
     rows = []
     for view, labels in LINK_LEVEL_LABELS.items():
-        symbol = "weight w" if view == "weights" else "gradient ∂L/∂w"
+        symbol = "w" if view == "weights" else "∂L/∂w"
         rows.append(
             html.Div(
                 [
-                    html.Span(f"Link = {symbol}:", className="pg-legend-title"),
-                    html.Span([swatch(negative[-1]), "negative"], className="pg-legend-item"),
-                    html.Span([swatch(positive[-1]), "positive"], className="pg-legend-item"),
-                    html.Span("width ∝ |value|:", className="pg-legend-title"),
-                    html.Span([swatch(zero), labels[0]], className="pg-legend-item"),
-                    *[
-                        html.Span([swatch(style), label], className="pg-legend-item")
-                        for style, label in zip(positive, labels[1:], strict=True)
-                    ],
+                    html.Div(
+                        [
+                            html.Span(
+                                f"Link colour = sign of {symbol}:", className="pg-legend-title"
+                            ),
+                            html.Span(
+                                [swatch(negative[-1]), "negative"], className="pg-legend-item"
+                            ),
+                            html.Span(
+                                [swatch(positive[-1]), "positive"], className="pg-legend-item"
+                            ),
+                        ],
+                        className="pg-legend",
+                    ),
+                    html.Div(
+                        [
+                            html.Span(f"width = |{symbol}|:", className="pg-legend-title"),
+                            html.Span([swatch(zero), labels[0]], className="pg-legend-item"),
+                            *[
+                                html.Span([swatch(style), label], className="pg-legend-item")
+                                for style, label in zip(positive, labels[1:], strict=True)
+                            ],
+                        ],
+                        className="pg-legend",
+                    ),
                 ],
-                className=f"pg-legend pg-link-legend pg-only-{view}",
+                className=f"pg-link-legend pg-only-{view}",
             )
         )
     return html.Div(rows)
@@ -482,27 +498,25 @@ def stats_block() -> html.Div:
     )
 
 
-def placeholder_figure(height: int) -> dict:
-    """An empty figure of the final height (no jump when the run arrives)."""
-    return {
-        "data": [],
-        "layout": {
-            "height": height,
-            "paper_bgcolor": "rgba(0,0,0,0)",
-            "plot_bgcolor": "rgba(0,0,0,0)",
-            "xaxis": {"visible": False},
-            "yaxis": {"visible": False},
-            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        },
-    }
+def graph(component_id: str, height: int) -> html.Div:
+    """A plot container: assets/playground.js draws into its inner div with Plotly.
 
-
-def graph(component_id: str, height: int, **extra) -> dcc.Graph:
-    return dcc.Graph(
+    Not a dcc.Graph: Dash's Graph writes every layout change (cursor, images, the classroom's
+    presentation fonts) back into its `figure` prop and re-plots that, which would fight the
+    frame-by-frame playback. Plotly itself is loaded by `plotly_loader()`.
+    """
+    return html.Div(
+        html.Div(className="pg-plot", style={"height": f"{height}px"}),
         id=component_id,
-        figure=placeholder_figure(height),
-        config={"displayModeBar": False, "responsive": True, "scrollZoom": False},
-        style={"height": f"{height}px"},
         className="pg-graph",
-        **extra,
+    )
+
+
+def plotly_loader() -> dcc.Graph:
+    """A hidden, empty dcc.Graph: it makes Dash load plotly.js (served by the app) on the page."""
+    return dcc.Graph(
+        id="pg-plotly-loader",
+        figure={"data": [], "layout": {}},
+        config={"displayModeBar": False},
+        style={"display": "none"},
     )

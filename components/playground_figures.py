@@ -189,8 +189,8 @@ def _log_ticks(*series: np.ndarray) -> dict:
     values = np.concatenate([np.asarray(v, dtype=np.float64).ravel() for v in series])
     values = values[np.isfinite(values) & (values > 0)]
     if values.size and np.log10(values.max() / values.min()) >= 2:
-        return {"dtick": 1}
-    return {"dtick": "D2"}
+        return {"dtick": 1, "exponentformat": "power"}
+    return {"exponentformat": "none", "nticks": 5}
 
 
 def _finite_or_nan(values: np.ndarray) -> np.ndarray:
@@ -265,8 +265,15 @@ def iso_segments(
     return xs, ys
 
 
+def _hover_only(browser: bool) -> dict:
+    return {"opacity": 0.0} if browser else {}
+
+
 def _boundary_line(grid_x, grid_y, probabilities, **extra) -> dict:
-    xs, ys = iso_segments(grid_x, grid_y, probabilities)
+    if probabilities is None:
+        xs, ys = [], []
+    else:
+        xs, ys = iso_segments(grid_x, grid_y, probabilities)
     trace = {
         "type": "scatter",
         "x": xs,
@@ -319,16 +326,22 @@ def boundary_figure(
     box: Sequence[Sequence[float]],
     show_test: bool = False,
     height: int = 440,
+    browser: bool = False,
 ) -> Figure:
     """P(class 1) over the input plane with the data.
 
     Traces: 0 heatmap, 1 the p = 0.5 line, 2 training points (white rim), 3 test points (dark
     rim, visible when `show_test`).
+
+    `browser=True` is the playback variant: redrawing 400 point markers every frame is what
+    costs, so the browser paints the probabilities as a layout image and the line as a layout
+    shape (no trace redrawn while playing); the heatmap stays, transparent, for exact hover
+    values, and the line trace is left empty.
     """
     (x_min, x_max), (y_min, y_max) = box
     data = [
-        _heatmap(grid_x, grid_y, probabilities, name="P(class 1)"),
-        _boundary_line(grid_x, grid_y, probabilities),
+        _heatmap(grid_x, grid_y, probabilities, name="P(class 1)", **_hover_only(browser)),
+        _boundary_line(grid_x, grid_y, None if browser else probabilities),
         _points(x_train, y_train, "train", "#ffffff"),
         _points(x_test, y_test, "test", INK, visible=bool(show_test)),
     ]
@@ -438,7 +451,7 @@ def curves_figure(
     positive = losses[losses > 0]
     # An exploding start (loss 100+) would flatten everything else: then a log axis.
     log_loss = positive.size > 0 and top / max(float(np.median(positive)), 1e-12) > 30
-    x_range = [0, max(1, int(planned_epochs))]
+    x_range = epoch_range(planned_epochs)
     layout = _base_layout(
         height,
         margin={"l": 64, "r": 12, "t": 30, "b": 48},
@@ -452,16 +465,18 @@ def curves_figure(
     layout["xaxis2"] = _axis("epoch", range=x_range, anchor="y2")
     if log_loss:
         layout["yaxis"] = _axis(
-            "loss (log)",
-            type="log",
-            exponentformat="power",
-            domain=[0.54, 1.0],
-            **_log_ticks(positive),
+            "loss (log)", type="log", domain=[0.54, 1.0], **_log_ticks(positive)
         )
     else:
         layout["yaxis"] = _axis("loss", range=[0, max(top * 1.05, 0.1)], domain=[0.54, 1.0])
     layout["yaxis2"] = _axis("accuracy", range=[0, 1.02], tickformat=".0%", domain=[0.0, 0.44])
     return make_figure(data, layout)
+
+
+def epoch_range(planned_epochs: int) -> list[float]:
+    """The epoch axis: 0 … planned epochs, with room for the cursor's dots at the end."""
+    end = max(1, int(planned_epochs))
+    return [-0.01 * end, 1.02 * end]
 
 
 def _plain(value: Any) -> float | None:
@@ -541,7 +556,7 @@ def norms_figure(
         epoch = float(epochs[_cursor_index(epochs, cursor_epoch)])
         shapes = [_cursor("x", epoch), _cursor("x2", epoch)]
     left, right = domains(2, 0.12)
-    x_range = [0, max(1, int(planned_epochs))]
+    x_range = epoch_range(planned_epochs)
     layout = _base_layout(
         height,
         margin={"l": 64, "r": 12, "t": 34, "b": 40},
@@ -556,9 +571,7 @@ def norms_figure(
     )
     layout["xaxis"] = _axis("epoch", range=x_range, domain=left, anchor="y")
     layout["xaxis2"] = _axis("epoch", range=x_range, domain=right, anchor="y2")
-    layout["yaxis"] = _axis(
-        type="log", exponentformat="power", anchor="x", **_log_ticks(grad_norms)
-    )
+    layout["yaxis"] = _axis(type="log", anchor="x", **_log_ticks(grad_norms))
     layout["yaxis2"] = _axis(rangemode="tozero", anchor="x2")
     return make_figure(data, layout)
 
@@ -686,7 +699,7 @@ def activation_map_figure(
     values: np.ndarray | None,
     box: Sequence[Sequence[float]],
     title: str = "",
-    height: int = 300,
+    height: int = 280,
 ) -> Figure:
     """One neuron's output f(z) over the input plane (trace 0); `values=None` draws the hint."""
     (x_min, x_max), (y_min, y_max) = box
@@ -731,9 +744,17 @@ def activation_map_figure(
         title={"text": title, "x": 0.02, "y": 0.97, "font": {"size": 15}},
         annotations=annotations,
     )
-    layout["xaxis"] = _axis("x₁", range=[x_min, x_max], showgrid=False, constrain="domain")
+    shown = values is not None
+    layout["xaxis"] = _axis(
+        "x₁", range=[x_min, x_max], showgrid=False, constrain="domain", visible=shown
+    )
     layout["yaxis"] = _axis(
-        "x₂", range=[y_min, y_max], showgrid=False, scaleanchor="x", constrain="domain"
+        "x₂",
+        range=[y_min, y_max],
+        showgrid=False,
+        scaleanchor="x",
+        constrain="domain",
+        visible=shown,
     )
     return make_figure(data, layout)
 
@@ -751,11 +772,12 @@ def compare_boundaries_figure(
     y_train: np.ndarray,
     box: Sequence[Sequence[float]],
     height: int = 320,
+    browser: bool = False,
 ) -> Figure:
     """Small multiples: one decision boundary per scheme, same data.
 
     Traces per scheme k: 3k heatmap, 3k + 1 the p = 0.5 line, 3k + 2 the training points.
-    Annotations 0…n−1 are the titles (restyled per frame).
+    Annotations 0…n−1 are the titles (restyled per frame). `browser`: as `boundary_figure`.
     """
     n = len(schemes)
     columns = domains(n, 0.03)
@@ -774,10 +796,17 @@ def compare_boundaries_figure(
                 probability,
                 hovertemplate=f"{schemes[k][1]}<br>P(class 1) = %{{z:.3f}}<extra></extra>",
                 **axes,
+                **_hover_only(browser),
             )
         )
         data.append(
-            _boundary_line(grid_x, grid_y, probability, line={"color": INK, "width": 2}, **axes)
+            _boundary_line(
+                grid_x,
+                grid_y,
+                None if browser else probability,
+                line={"color": INK, "width": 2},
+                **axes,
+            )
         )
         points = _points(x_train, y_train, "train", "#ffffff", hoverinfo="skip", **axes)
         points["marker"]["size"] = 5
@@ -849,7 +878,7 @@ def compare_curves_figure(
                     "hovertemplate": f"{title}: %{{y:.4g}}<extra></extra>",
                 }
             )
-    x_range = [0, max(1, int(planned_epochs))]
+    x_range = epoch_range(planned_epochs)
     layout = _base_layout(
         height,
         margin={"l": 64, "r": 12, "t": 34, "b": 84},
@@ -869,12 +898,8 @@ def compare_curves_figure(
     losses = np.concatenate([np.asarray(v, dtype=np.float64).ravel() for v in train_loss])
     losses = losses[np.isfinite(losses) & (losses > 0)]
     if losses.size and losses.max() / max(float(np.median(losses)), 1e-12) > 30:
-        layout["yaxis"] = _axis(
-            "loss (log)", type="log", exponentformat="power", anchor="x", **_log_ticks(losses)
-        )
+        layout["yaxis"] = _axis("loss (log)", type="log", anchor="x", **_log_ticks(losses))
     else:
         layout["yaxis"] = _axis("loss", rangemode="tozero", anchor="x")
-    layout["yaxis2"] = _axis(
-        type="log", exponentformat="power", anchor="x2", **_log_ticks(*first_grad_norm)
-    )
+    layout["yaxis2"] = _axis(type="log", anchor="x2", **_log_ticks(*first_grad_norm))
     return make_figure(data, layout)

@@ -48,6 +48,10 @@ LINK_WIDTHS = (1.0, 1.6, 3.0, 5.0, 8.0)
 _LEVEL_STRENGTH = (0.45, 0.62, 0.8, 1.0)
 ZERO_LINK_COLOR = "#C3C9D2"
 NODE_SIZE = 30
+# Every link trace starts with one zero-length segment parked far outside the axes, so Plotly
+# always creates its line path: the browser then moves links by rewriting that path's `d`
+# attribute (no Plotly redraw per frame).
+PARK = -1000.0
 X_STEP = 1.0
 Y_STEP = 1.0
 
@@ -88,6 +92,7 @@ def link_spec() -> dict[str, Any]:
         "levels": {view: list(levels) for view, levels in LINK_LEVELS.items()},
         "labels": {view: list(labels) for view, labels in LINK_LEVEL_LABELS.items()},
         "styles": LINK_STYLES,
+        "park": PARK,
     }
 
 
@@ -136,7 +141,7 @@ def layer_titles(layer_sizes: Sequence[int], activation_title: str) -> list[str]
     titles = []
     for layer, size in enumerate(layer_sizes):
         if layer == 0:
-            titles.append("Input")
+            titles.append("Input<br><span style='font-size:0.85em'>x₁, x₂</span>")
         elif layer == last:
             titles.append("Output<br><span style='font-size:0.85em'>sigmoid</span>")
         else:
@@ -198,7 +203,8 @@ def network_figure(
     `matrices=None` draws the nodes only (link traces empty): the browser fills the links of
     each frame itself, so the playback payload does not carry frame 0 twice.
 
-    Trace order (the browser relies on it): link buckets 0 … len(LINK_STYLES) − 1, then the
+    Trace order (the browser relies on it): link buckets 0 … len(LINK_STYLES) − 1 (each starting
+    with the parked segment, see `PARK`), then the
     link-midpoint hover markers, then the nodes (customdata = [layer, index], 0-based), then
     the ring that marks the selected neuron.
     """
@@ -215,8 +221,8 @@ def network_figure(
         hover = link_hover_texts(sizes, matrices, view)
     data: list[dict] = []
     for index, style in enumerate(LINK_STYLES):
-        xs: list[float | None] = []
-        ys: list[float | None] = []
+        xs: list[float | None] = [PARK, PARK, None]
+        ys: list[float | None] = [PARK, PARK, None]
         for k, bucket in enumerate(buckets):
             if bucket == index:
                 xs += [geometry["x0"][k], geometry["x1"][k], None]

@@ -17,6 +17,7 @@ import numpy as np
 
 from components.encoding import encode_array, quantize_unit
 from components.playground_figures import (
+    BOUNDARY_SCALE,
     SCHEME_COLORS,
     activation_map_figure,
     boundary_figure,
@@ -119,6 +120,7 @@ def run_figures(
             run.y_test,
             run.box,
             show_test=show_test,
+            browser=not full,
         ),
         "curves": curves_figure(
             run.epochs,
@@ -174,6 +176,7 @@ def run_payload(run: RunArrays, key: str, show_test: bool = False) -> dict[str, 
         "activationParams": dict(run.activation_params),
         "box": _box(run.box),
         "links": link_spec(),
+        "boundaryScale": BOUNDARY_SCALE,
         "heat": heat_spec(),
         "nodeColors": NODE_COLORS,
         "figures": figures,
@@ -213,6 +216,7 @@ def compare_figures(
             first.x_train,
             first.y_train,
             first.box,
+            browser=not full,
         ),
         "curves": compare_curves_figure(
             schemes,
@@ -239,6 +243,7 @@ def compare_payload(
         "gridSize": len(runs[0].grid_x),
         "gridX": _rounded(runs[0].grid_x),
         "gridY": _rounded(runs[0].grid_y),
+        "boundaryScale": BOUNDARY_SCALE,
         "snapshotEpochs": [int(e) for e in longest.snapshot_epochs],
         "schemes": [
             {

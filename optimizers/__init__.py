@@ -21,6 +21,12 @@ Trajectories on a 2-D landscape (the optimizer lab; two compiled programs, up to
     OptimizerConfig.default(optimizer_id)
     Trajectory(optimizer, path[k+1, 2], loss[k+1], lr[k], diverged_at)
     warm_up()                                 compile both programs (per worker, after fork)
+    gradient_noise(seed, steps)               the xi_t of g_t = grad R + sigma xi_t (NumPy)
+
+    A point is invalid if it, its loss or its gradient is non-finite, it lies more than
+    DIVERGENCE_SPAN_FACTOR (10) domain spans from the domain centre, or |loss| >
+    DIVERGENCE_LOSS_LIMIT (1e12); the run of that optimizer is frozen there and cut:
+    diverged_at = index of the first invalid point, path/loss keep the points before it.
 
 Update rules for any pytree (the network playground trains its MLP with these)::
 
@@ -40,8 +46,8 @@ Update rules for any pytree (the network playground trains its MLP with these)::
     >>> tx = build_optimizer("momentum", schedule, alpha=0.9)
     >>> state = tx.init(params); updates, state = tx.update(grads, state, params)
 
-``t = 0, 1, 2, …`` counts updates in every equation and schedule (the first update uses
-``eta_0``-based ``eta_t`` at ``t = 0``, like optax's ``count``).
+``t = 0, 1, 2, …`` counts updates in every equation and schedule: the first update is t = 0
+and uses eta_t at t = 0 (= eta_0 except during a warm-up), like optax's ``count``.
 """
 
 from jax_config import configure_jax
@@ -50,8 +56,6 @@ configure_jax()
 
 from optimizers.config import OptimizerConfig, default_configs  # noqa: E402
 from optimizers.engine import (  # noqa: E402
-    DIVERGENCE_LOSS_LIMIT,
-    DIVERGENCE_SPAN_FACTOR,
     MAX_STEPS,
     STEP_BUCKETS,
     Trajectory,
@@ -59,6 +63,7 @@ from optimizers.engine import (  # noqa: E402
     trajectories,
     warm_up,
 )
+from optimizers.program import DIVERGENCE_LOSS_LIMIT, DIVERGENCE_SPAN_FACTOR  # noqa: E402
 from optimizers.schedules import (  # noqa: E402
     SCHEDULE_KINDS,
     make_schedule,
@@ -104,9 +109,9 @@ __all__ = [
     "make_schedule",
     "make_traced_schedule",
     "schedule_kind",
+    "schedule_table",
     "slide_momentum",
     "slide_nesterov",
     "trajectories",
-    "schedule_table",
     "warm_up",
 ]

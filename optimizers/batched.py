@@ -3,17 +3,18 @@
 Row ``i`` of every array belongs to optimizer ``SLOTS[i]``; hyperparameters are per-row columns
 (``[rows, 1]``). Each row keeps two state vectors whose meaning depends on its rule::
 
-    row        s1                                s2                            update u
-    gd         -                                 -                             -eta g
-    momentum   delta' = -eta g + alpha delta     -                             delta'
-    nesterov   delta' = -eta g + alpha delta     -                             alpha delta' - eta g
-    adagrad    G' = G + g^2                      -                  -(eta / sqrt(G' + eps)) g
-    rmsprop    G' = gamma G + (1 - gamma) g^2    -                  -(eta / sqrt(G' + eps)) g
-    adam       m' = b1 m + (1 - b1) g            v' = b2 v + (1 - b2) g^2
-               u = -eta ((m' c1) / (sqrt(v' c2) + eps))
+    row       state s1                         state s2                  update u
+    gd        -                                -                         -eta g
+    momentum  delta' = -eta g + alpha delta    -                         delta'
+    nesterov  delta' = -eta g + alpha delta    -                         alpha delta' - eta g
+    adagrad   G' = G + g^2                     -                         -(eta / sqrt(G' + eps)) g
+    rmsprop   G' = gamma G + (1 - gamma) g^2   -                         -(eta / sqrt(G' + eps)) g
+    adam      m' = b1 m + (1 - b1) g           v' = b2 v + (1 - b2) g^2  see below
+
+    adam:     u = -eta ((m' c1) / (sqrt(v' c2) + eps))
 
 and ``theta' = theta + u``, with ``c1 = 1 / (1 - b1^(t+1))`` and ``c2 = 1 / (1 - b2^(t+1))``,
-Adam's bias corrections of update ``t`` (tabulated once per run by ``adam_bias_corrections``).
+Adam's bias corrections of update ``t`` (tabulated once per run on the host by the engine).
 These are the displayed equations (``specs.py``), grouped as displayed so that round-off
 matches a literal implementation. Where the numerator is exactly 0 the update is exactly 0 (as
 the equations give for eps > 0; it also keeps eps = 0 from producing 0/0).
@@ -52,21 +53,6 @@ class BatchedHyperparameters(NamedTuple):
     eps: jax.Array
 
 
-def adam_bias_corrections(
-    beta1: jax.Array, beta2: jax.Array, num_steps: int
-) -> tuple[jax.Array, jax.Array]:
-    """``c1[t] = 1/(1 - beta1^(t+1))`` and ``c2[t]`` likewise, for t = 0..num_steps-1.
-
-    Scalars in, ``[num_steps]`` out. ``beta^k`` as ``exp(k log beta)`` (``pow`` costs ~5x more
-    on CPU; beta = 0 gives exp(-inf) = 0 as it should).
-    """
-    exponent = jnp.arange(1, num_steps + 1, dtype=jnp.result_type(beta1, float))
-    return (
-        1.0 / (1.0 - jnp.exp(exponent * jnp.log(beta1))),
-        1.0 / (1.0 - jnp.exp(exponent * jnp.log(beta2))),
-    )
-
-
 def _ratio_or_zero(numerator: jax.Array, denominator: jax.Array) -> jax.Array:
     return jnp.where(numerator == 0, 0.0, numerator / denominator)
 
@@ -83,7 +69,7 @@ def update(
     """One update of every row: ``(u, s1', s2')``, all ``[6, 2]``.
 
     ``eta`` [6, 1]: this step's learning rates; ``c1``, ``c2``: Adam's bias corrections for this
-    step (broadcastable to [1, 1]).
+    step (scalars).
     """
     # gd (row 0)
     u_gd = -eta[0:1] * g[0:1]

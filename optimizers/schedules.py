@@ -78,9 +78,7 @@ def step(t: Array, lr: Array, params: Params, total_steps: Array, xp: ModuleType
     return lr * xp.power(params["factor"], xp.floor(t / every))
 
 
-def warmup_cosine(
-    t: Array, lr: Array, params: Params, total_steps: Array, xp: ModuleType
-) -> Array:
+def warmup_cosine(t: Array, lr: Array, params: Params, total_steps: Array, xp: ModuleType) -> Array:
     """Linear warm-up 0 -> eta0 over w updates, then cosine decay to 0 at t = T.
 
     eta_t = eta0 t / w for t < w; eta0/2 (1 + cos(pi min(t - w, T - w) / (T - w))) otherwise,

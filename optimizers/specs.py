@@ -6,8 +6,8 @@ page is the default used.
 
 Notation shared by every equation (KaTeX):
 
-* ``t = 0, 1, 2, …`` counts updates; the first update is ``t = 0`` and uses ``\\eta_0``-based
-  ``\\eta_t`` from the chosen schedule (see ``SCHEDULES``).
+* ``t = 0, 1, 2, …`` counts updates; the first update is ``t = 0`` and uses ``\\eta_t`` of the
+  chosen schedule at ``t = 0`` (see ``SCHEDULES``).
 * ``g_t = \\nabla R(\\theta_t)`` (+ ``\\sigma \\xi_t`` when gradient noise is on; see
   ``GRADIENT_LATEX``). Squares, roots and divisions of vectors are element-wise.
 """
@@ -90,7 +90,9 @@ class OptimizerSpec:
 
 
 GRADIENT_LATEX = r"g_t = \nabla R(\theta_t)"
-NOISY_GRADIENT_LATEX = r"g_t = \nabla R(\theta_t) + \sigma\,\xi_t,\quad \xi_t \sim \mathcal{N}(0, I)"
+NOISY_GRADIENT_LATEX = (
+    r"g_t = \nabla R(\theta_t) + \sigma\,\xi_t,\quad \xi_t \sim \mathcal{N}(0, I)"
+)
 
 # Lowest/highest learning rate a control offers (10 is enough to make every landscape diverge).
 LR_MINIMUM = 1e-5
@@ -204,7 +206,8 @@ _OPTIMIZER_LIST = (
             r"v_{t+1} = \beta_2 v_t + (1 - \beta_2)\, g_t^2, \quad v_0 = 0",
             r"\hat m_{t+1} = \frac{m_{t+1}}{1 - \beta_1^{\,t+1}}, \quad "
             r"\hat v_{t+1} = \frac{v_{t+1}}{1 - \beta_2^{\,t+1}}",
-            r"\theta_{t+1} = \theta_t - \eta_t\, \frac{\hat m_{t+1}}{\sqrt{\hat v_{t+1}} + \epsilon}",
+            r"\theta_{t+1} = \theta_t"
+            r" - \eta_t\, \frac{\hat m_{t+1}}{\sqrt{\hat v_{t+1}} + \epsilon}",
         ),
         note=(
             "Kingma & Ba (2015), as in optax.adam: ε is added outside the square root. The "
@@ -256,9 +259,7 @@ _SCHEDULE_LIST = (
         id="warmup_cosine",
         title="Warm-up + cosine",
         parameters=(
-            HyperParameter(
-                "warmup_steps", "warm-up steps", "w", 50.0, 0.0, 5000.0, integer=True
-            ),
+            HyperParameter("warmup_steps", "warm-up steps", "w", 50.0, 0.0, 5000.0, integer=True),
         ),
         latex=(
             r"\eta_t = \begin{cases} \eta_0\, t / w & t < w \\ "
@@ -296,6 +297,4 @@ def get_schedule_spec(schedule_id: str) -> ScheduleSpec:
     try:
         return SCHEDULES[schedule_id]
     except KeyError:
-        raise KeyError(
-            f"unknown schedule {schedule_id!r}; valid: {', '.join(SCHEDULES)}"
-        ) from None
+        raise KeyError(f"unknown schedule {schedule_id!r}; valid: {', '.join(SCHEDULES)}") from None

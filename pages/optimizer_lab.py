@@ -29,7 +29,7 @@ from components.lab_figures import (
     FIRST_PATH_TRACE,
     Marker,
     TraceStyle,
-    landscape_figure,
+    landscape_figures,
     log_offset,
     loss_figure,
     schedule_figure,
@@ -154,10 +154,11 @@ def trace_styles(settings: LabSettings, payload: dict[str, Any] | None = None) -
     ]
 
 
-def full_landscape_figure(settings: LabSettings, payload: dict[str, Any]) -> Any:
+def full_landscape_figures(settings: LabSettings, payload: dict[str, Any]) -> tuple[Any, Any]:
+    """(contour or an empty figure in 3-D, overlay)."""
     landscape = get_landscape(settings.landscape)
     xs, ys, z = landscape_grid(settings.landscape)
-    return landscape_figure(
+    base, overlay = landscape_figures(
         xs,
         ys,
         z,
@@ -168,6 +169,7 @@ def full_landscape_figure(settings: LabSettings, payload: dict[str, Any]) -> Any
         styles=trace_styles(settings, payload),
         view=settings.view,
     )
+    return (base if base is not None else _empty_figure()), overlay
 
 
 def patch_landscape_figure(settings: LabSettings, payload: dict[str, Any]) -> Patch:
@@ -183,7 +185,9 @@ def patch_landscape_figure(settings: LabSettings, payload: dict[str, Any]) -> Pa
         patch["data"][2]["x"] = [settings.start[0]]
         patch["data"][2]["y"] = [settings.start[1]]
     else:
-        patch["layout"]["shapes"][0] = start_shape(*settings.start, get_landscape(settings.landscape).domain)
+        patch["layout"]["shapes"][0] = start_shape(
+            *settings.start, get_landscape(settings.landscape).domain
+        )
     return patch
 
 
@@ -224,9 +228,11 @@ def equation_blocks(settings: LabSettings) -> list[EquationBlock]:
 
 def results_table(settings: LabSettings, payload: dict[str, Any]) -> dcc.Markdown:
     """Where each optimizer ended: a number to read, not just a picture (one Markdown table)."""
-    rows = [f"| optimizer | J after {settings.steps} steps | final w | outcome |", "|---|---:|---|---|"]
+    rows = [
+        f"| optimizer | J after {settings.steps} steps | final w | outcome |",
+        "|---|---:|---|---|",
+    ]
     for run in payload["runs"]:
-        color = OPTIMIZER_COLORS[run["id"]]
         if run["diverged_at"] is not None:
             outcome = f"<span class='bad'>diverged at step {run['diverged_at']}</span>"
         elif run["nearest_minimum"]:
@@ -235,10 +241,7 @@ def results_table(settings: LabSettings, payload: dict[str, Any]) -> dcc.Markdow
             outcome = "<span class='muted'>still on its way</span>"
         final = run["final_loss"]
         x, y = run["final_point"]
-        rows.append(
-            f"| <b style='color:{color}'>■</b> {run['title']} "
-            f"| `{final:.6g}` | `({x:.4g}, {y:.4g})` | {outcome} |"
-        )
+        rows.append(f"| {run['title']} | `{final:.6g}` | `({x:.4g}, {y:.4g})` | {outcome} |")
     # Only our own titles and numbers appear here, so allowing the inline HTML is safe.
     return dcc.Markdown("\n".join(rows), dangerously_allow_html=True, className="results")
 
@@ -269,6 +272,7 @@ def layout(**query: str) -> html.Div:
             dcc.Store(id="lab-run"),
             dcc.Store(id="lab-query"),
             dcc.Store(id="lab-invalid", data=[]),
+            dcc.Store(id="lab-click"),
             html.Div(id="lab-player-sync", hidden=True),
             html.Div(id="lab-url-sync", hidden=True),
             html.Div(id="lab-schedule-sync", hidden=True),
@@ -300,7 +304,10 @@ def layout(**query: str) -> html.Div:
                         [
                             html.Div(
                                 [
-                                    landscape_picker([(k, v.title) for k, v in LANDSCAPES.items()], settings.landscape),
+                                    landscape_picker(
+                                        [(k, v.title) for k, v in LANDSCAPES.items()],
+                                        settings.landscape,
+                                    ),
                                     html.Div(
                                         dcc.Checklist(
                                             id=field_id("view"),
@@ -315,26 +322,38 @@ def layout(**query: str) -> html.Div:
                             ),
                             html.Div(
                                 [
-                                    dcc.Markdown(f"${landscape.latex}$", mathjax=True, id="lab-formula"),
+                                    dcc.Markdown(
+                                        f"${landscape.latex}$", mathjax=True, id="lab-formula"
+                                    ),
                                     html.Span(landscape.note, id="lab-note", className="muted"),
                                 ],
                                 className="formula",
                             ),
                             html.Div(
-                                dcc.Graph(
-                                    id="lab-landscape",
-                                    figure=_empty_figure(),
-                                    config={
-                                        "edits": {"shapePosition": True},
-                                        "displaylogo": False,
-                                        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-                                        "toImageButtonOptions": {"filename": "optimizer-lab"},
-                                    },
-                                    className="landscape-graph",
-                                ),
+                                [
+                                    dcc.Graph(
+                                        id="lab-contour",
+                                        figure=_empty_figure(),
+                                        config={"staticPlot": True},
+                                        className="landscape-graph landscape-base",
+                                    ),
+                                    dcc.Graph(
+                                        id="lab-landscape",
+                                        figure=_empty_figure(),
+                                        config={
+                                            "edits": {"shapePosition": True},
+                                            "displaylogo": False,
+                                            "displayModeBar": False,
+                                            "scrollZoom": False,
+                                            "doubleClick": False,
+                                        },
+                                        className="landscape-graph landscape-overlay",
+                                    ),
+                                ],
                                 className="landscape-frame",
                                 **{"data-fullscreen-target": "1"},
                             ),
+                            html.Div(id="lab-cursor", className="cursor-readout muted small"),
                             playback_bar("lab"),
                         ],
                         className="panel lab-main",
@@ -343,15 +362,24 @@ def layout(**query: str) -> html.Div:
                         [
                             html.Div(
                                 [
-                                    html.Div("Cost against step (log scale)", className="panel-title"),
-                                    dcc.Graph(id="lab-loss", figure=_empty_figure(),
-                                              config={"displaylogo": False}, className="loss-graph"),
+                                    html.Div(
+                                        "Cost against step (log scale)", className="panel-title"
+                                    ),
+                                    dcc.Graph(
+                                        id="lab-loss",
+                                        figure=_empty_figure(),
+                                        config={"displaylogo": False},
+                                        className="loss-graph",
+                                    ),
                                     html.Details(
                                         [
                                             html.Summary("Learning rate used at each step"),
-                                            dcc.Graph(id="lab-schedule", figure=_empty_figure(),
-                                                      config={"displaylogo": False},
-                                                      className="schedule-graph"),
+                                            dcc.Graph(
+                                                id="lab-schedule",
+                                                figure=_empty_figure(),
+                                                config={"displaylogo": False},
+                                                className="schedule-graph",
+                                            ),
                                         ],
                                         className="schedule-details",
                                     ),
@@ -359,8 +387,10 @@ def layout(**query: str) -> html.Div:
                                 className="panel",
                             ),
                             html.Div(
-                                [html.Div("Where they ended", className="panel-title"),
-                                 html.Div(id="lab-results")],
+                                [
+                                    html.Div("Where they ended", className="panel-title"),
+                                    html.Div(id="lab-results"),
+                                ],
                                 className="panel",
                                 **{"data-group": "results"},
                             ),
@@ -374,8 +404,12 @@ def layout(**query: str) -> html.Div:
                 [
                     html.Div("Optimizers", className="panel-title"),
                     run_controls(values, MAX_STEPS),
-                    optimizer_table(list(OPTIMIZERS.values()), list(SCHEDULES.values()), values,
-                                    OPTIMIZER_COLORS),
+                    optimizer_table(
+                        list(OPTIMIZERS.values()),
+                        list(SCHEDULES.values()),
+                        values,
+                        OPTIMIZER_COLORS,
+                    ),
                 ],
                 className="panel",
             ),
@@ -393,12 +427,21 @@ def layout(**query: str) -> html.Div:
 
 
 def _empty_figure() -> dict[str, Any]:
-    return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False},
-                                   "paper_bgcolor": "white", "plot_bgcolor": "white"}}
+    return {
+        "data": [],
+        "layout": {
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "paper_bgcolor": "white",
+            "plot_bgcolor": "white",
+        },
+    }
 
 
 # ---- the one server callback ---------------------------------------------------------------
-def raw_from_controls(fields: list[dict[str, Any]], settings_flat: dict[str, str]) -> dict[str, Any]:
+def raw_from_controls(
+    fields: list[dict[str, Any]], settings_flat: dict[str, str]
+) -> dict[str, Any]:
     """Control values keyed by the settings vocabulary (only the chosen schedule's parameters)."""
     raw: dict[str, Any] = {}
     by_key = {f["id"]["key"]: f.get("value") for f in fields}
@@ -409,7 +452,9 @@ def raw_from_controls(fields: list[dict[str, Any]], settings_flat: dict[str, str
             raw[key] = "1" if isinstance(value, list) and "on" in value else "0"
         elif key.count(".") == 2:
             optimizer_id, schedule_id, name = key.split(".")
-            chosen = by_key.get(f"{optimizer_id}.schedule", settings_flat.get(f"{optimizer_id}.schedule"))
+            chosen = by_key.get(
+                f"{optimizer_id}.schedule", settings_flat.get(f"{optimizer_id}.schedule")
+            )
             if schedule_id == chosen:
                 raw[f"{optimizer_id}.{name}"] = value
         else:
@@ -417,12 +462,16 @@ def raw_from_controls(fields: list[dict[str, Any]], settings_flat: dict[str, str
     return raw
 
 
-def start_from_graph(click: dict | None, relayout: dict | None, trigger: str) -> tuple[float, float] | None:
-    """A new start from a click on the landscape or a drag of the red dot (else None)."""
-    if trigger == "lab-landscape.clickData" and isinstance(click, dict) and click.get("points"):
-        point = click["points"][0]
-        if isinstance(point, dict) and "x" in point and "y" in point:
-            return _as_point(point["x"], point["y"])
+def start_from_graph(
+    click: dict | None, relayout: dict | None, trigger: str
+) -> tuple[float, float] | None:
+    """A new start from a click on the landscape or a drag of the red dot (else None).
+
+    Clicks come from assets/lab.js as {x, y} in data coordinates (Plotly reports clicks on
+    traces only, and the plane has no trace under an empty spot).
+    """
+    if trigger == "lab-click.data" and isinstance(click, dict) and "x" in click and "y" in click:
+        return _as_point(click["x"], click["y"])
     if trigger == "lab-landscape.relayoutData" and isinstance(relayout, dict):
         keys = ("shapes[0].x0", "shapes[0].x1", "shapes[0].y0", "shapes[0].y1")
         if all(k in relayout for k in keys):
@@ -449,7 +498,7 @@ def _as_point(x: Any, y: Any) -> tuple[float, float] | None:
 @callback(
     Output({"type": FIELD, "key": "w1"}, "value", allow_duplicate=True),
     Output({"type": FIELD, "key": "w2"}, "value", allow_duplicate=True),
-    Input("lab-landscape", "clickData"),
+    Input("lab-click", "data"),
     Input("lab-landscape", "relayoutData"),
     prevent_initial_call=True,
 )
@@ -464,6 +513,7 @@ def move_start(click, relayout):  # type: ignore[no-untyped-def]
 
 
 @callback(
+    Output("lab-contour", "figure"),
     Output("lab-landscape", "figure"),
     Output("lab-loss", "figure"),
     Output("lab-schedule", "figure"),
@@ -484,7 +534,9 @@ def move_start(click, relayout):  # type: ignore[no-untyped-def]
 def update_lab(_values, settings_flat):  # type: ignore[no-untyped-def]
     """Controls → validated settings → cached run → figures and the run store."""
     trigger = ctx.triggered_id
-    previous, _ = parse_flat(settings_flat if isinstance(settings_flat, dict) else {}, LabSettings.default())
+    previous, _ = parse_flat(
+        settings_flat if isinstance(settings_flat, dict) else {}, LabSettings.default()
+    )
     fields = ctx.inputs_list[0]
     raw = raw_from_controls(fields, settings_flat if isinstance(settings_flat, dict) else {})
     if isinstance(trigger, dict) and trigger.get("key") == "landscape":
@@ -502,10 +554,11 @@ def update_lab(_values, settings_flat):  # type: ignore[no-untyped-def]
         or trigger is None
     )
     if new_figure:
-        landscape_fig = full_landscape_figure(settings, payload)
+        contour_fig, landscape_fig = full_landscape_figures(settings, payload)
         loss_fig = loss_figure(trace_styles(settings, payload), settings.steps)
         schedule_fig = schedule_figure(trace_styles(settings, payload), settings.steps)
     else:
+        contour_fig = dash.no_update
         landscape_fig = patch_landscape_figure(settings, payload)
         loss_fig = patch_side_figure(settings, payload, with_names=True)
         schedule_fig = patch_side_figure(settings, payload, with_names=False)
@@ -515,6 +568,7 @@ def update_lab(_values, settings_flat):  # type: ignore[no-untyped-def]
     message_list = [html.Ul([html.Li(m) for m in messages])] if messages else []
     gradient = NOISY_GRADIENT_LATEX if settings.noise > 0 else GRADIENT_LATEX
     return (
+        contour_fig,
         landscape_fig,
         loss_fig,
         schedule_fig,

@@ -31,6 +31,7 @@ from components.playground_controls import (
     link_legend,
     node_legend,
     playback_bar,
+    plotly_loader,
     sp_id,
     stats_block,
     tab_toggle,
@@ -274,7 +275,7 @@ def layout(**query: Any) -> html.Div:
                             ),
                             link_legend(),
                             graph("pg-network", 470),
-                            graph("pg-activation", 300),
+                            graph("pg-activation", 280),
                         ],
                         id="pg-network-panel",
                         className="panel pg-network-panel",
@@ -393,6 +394,7 @@ def layout(**query: Any) -> html.Div:
             dcc.Store(id="pg-neuron", data=settings.neuron),
             dcc.Store(id="pg-cmp-key"),
             html.Div(id="pg-sync", hidden=True),
+            plotly_loader(),
             html.Div(
                 [
                     html.H1("Network playground"),

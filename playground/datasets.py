@@ -43,7 +43,7 @@ class DatasetSpec:
     generate: Generator
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Dataset:
     """A normalized, split data set. Arrays are numpy float32; labels are 0.0 / 1.0.
 

@@ -34,7 +34,9 @@ def rosenbrock(w: Vector) -> tuple[float, Vector]:
     """J = (1 - w1)^2 + 100 (w2 - w1^2)^2."""
     w1, w2 = float(w[0]), float(w[1])
     r = w2 - w1 * w1
-    return (1.0 - w1) ** 2 + 100.0 * r * r, np.array([-2.0 * (1.0 - w1) - 400.0 * w1 * r, 200.0 * r])
+    return (1.0 - w1) ** 2 + 100.0 * r * r, np.array(
+        [-2.0 * (1.0 - w1) - 400.0 * w1 * r, 200.0 * r]
+    )
 
 
 def bowl(w: Vector) -> tuple[float, Vector]:
@@ -76,7 +78,9 @@ LANDSCAPES: Mapping[str, Callable[[Vector], tuple[float, Vector]]] = {
 }
 
 
-def central_difference_gradient(fn: Callable[[Vector], float], w: Vector, h: float = 1e-6) -> Vector:
+def central_difference_gradient(
+    fn: Callable[[Vector], float], w: Vector, h: float = 1e-6
+) -> Vector:
     """(f(w + h e_i) - f(w - h e_i)) / 2h per coordinate (for checking gradients)."""
     grad = np.zeros(2)
     for i in range(2):
@@ -90,7 +94,9 @@ def central_difference_gradient(fn: Callable[[Vector], float], w: Vector, h: flo
 # Learning-rate schedules eta_t (t = 0 at the first update; T = number of updates in the run).
 
 
-def schedule_eta(schedule: str, t: int, eta0: float, params: Mapping[str, float], total: int) -> float:
+def schedule_eta(
+    schedule: str, t: int, eta0: float, params: Mapping[str, float], total: int
+) -> float:
     """eta_t of the displayed schedule formulas."""
     if schedule == "constant":
         return eta0  # eta_t = eta_0
@@ -99,10 +105,10 @@ def schedule_eta(schedule: str, t: int, eta0: float, params: Mapping[str, float]
     if schedule == "exponential":
         return eta0 * math.exp(-params["decay_rate"] * t)  # eta_0 e^{-k t}
     if schedule == "step":
-        every = max(int(round(params["every"])), 1)
+        every = max(round(params["every"]), 1)
         return eta0 * params["factor"] ** (t // every)  # eta_0 f^{floor(t / n)}
     if schedule == "warmup_cosine":
-        warmup = min(max(int(round(params["warmup_steps"])), 0), total)
+        warmup = min(max(round(params["warmup_steps"]), 0), total)
         if t < warmup:
             return eta0 * t / warmup  # eta_0 t / w
         return 0.5 * eta0 * (1.0 + math.cos(math.pi * (t - warmup) / (total - warmup)))
@@ -205,7 +211,9 @@ def run(
         with np.errstate(all="ignore"):
             candidate = update(optimizer, theta, g, state, eta, t, hyper)
             value, grad = landscape(candidate)
-        if domain is not None and not _valid(candidate, value, grad, domain, span_factor, loss_limit):
+        if domain is not None and not _valid(
+            candidate, value, grad, domain, span_factor, loss_limit
+        ):
             diverged_at = t + 1
             break
         theta = candidate

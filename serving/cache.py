@@ -60,7 +60,8 @@ def cache_settings(config: ServerConfig) -> dict[str, Any]:
         return {**common, "CACHE_TYPE": "FileSystemCache", "CACHE_DIR": config.cache_dir}
     if config.cache == "null":
         return {**common, "CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
-    return {**common, "CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000}
+    # In-process: bounded by entries (results and responses are 10 KB – 1.5 MB each).
+    return {**common, "CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 600}
 
 
 class BackendHealth:
@@ -132,6 +133,13 @@ def init_cache(server: Flask, config: ServerConfig) -> None:
         # Without LOSSVIZ_INSTANCE the pid is read per response: workers fork after start-up.
         response.headers[INSTANCE_HEADER] = config.instance_name()
         return response
+
+    if config.response_cache and config.cache != "null":
+        from serving.response_cache import init_response_cache
+
+        # Registered after the header hook so that it runs before it (Flask runs after_request
+        # functions in reverse order) and the header reports the response cache's outcome.
+        init_response_cache(server, max_kb=config.response_cache_max_kb)
 
     from serving.health import init_health
 

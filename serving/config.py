@@ -15,6 +15,8 @@
 | LOSSVIZ_JAX_CACHE_DIR | off; gunicorn: ~/.cache/lossviz-jax | persistent JAX compilation cache  |
 | LOSSVIZ_INSTANCE      | <hostname>:<pid>         | value of the X-Lossviz-Instance header       |
 | LOSSVIZ_WARMUP        | sync                     | sync, background or off (gunicorn workers)   |
+| LOSSVIZ_RESPONSE_CACHE | 1                       | 1: identical callbacks share one response    |
+| LOSSVIZ_RESPONSE_CACHE_MAX_KB | 2048             | largest callback response stored             |
 | LOSSVIZ_ACCESS_LOG    | 0                        | 1: gunicorn writes an access log to stderr   |
 | LOSSVIZ_DEBUG         | 0                        | 1: Dash dev tools (never on a class server)  |
 
@@ -57,6 +59,8 @@ class ServerConfig:
     jax_cache_dir: str = ""
     instance: str = ""
     warmup: str = "sync"
+    response_cache: bool = True
+    response_cache_max_kb: int = 2048
     access_log: bool = False
     debug: bool = False
 
@@ -96,6 +100,10 @@ class ServerConfig:
             jax_cache_dir=env.get("LOSSVIZ_JAX_CACHE_DIR", "").strip(),
             instance=env.get("LOSSVIZ_INSTANCE", "").strip(),
             warmup=warmup,
+            response_cache=_bool(env, "LOSSVIZ_RESPONSE_CACHE", True),
+            response_cache_max_kb=_int(
+                env, "LOSSVIZ_RESPONSE_CACHE_MAX_KB", cls.response_cache_max_kb, 1, 1 << 20
+            ),
             access_log=_bool(env, "LOSSVIZ_ACCESS_LOG", False),
             debug=_bool(env, "LOSSVIZ_DEBUG", False),
         )

@@ -145,6 +145,55 @@ def _http_path(server: Any) -> Callable[[], str]:
     return step
 
 
+def open_page(client: Any, path: str, search: str = "") -> tuple[Any, int]:
+    """Open a page in-process as the browser does (router callback, then what it triggers).
+
+    Returns (the page's DashState, number of callback requests). Raises RuntimeError when a
+    request fails or a callback reports an error.
+    """
+    from serving.dash_client import CALLBACK_PATH, ROUTER_OUTPUT, DashState, side_errors
+
+    state = DashState(dependencies=client.get("/_dash-dependencies").get_json())
+    state.add_layout(client.get("/_dash-layout").get_json())
+    state.props.setdefault("_pages_location", {}).update({"pathname": path, "search": search})
+    router = next(s for s in state.server_callbacks() if ROUTER_OUTPUT in s["output"])
+    queue = [(router, [("_pages_location", "pathname"), ("_pages_location", "search")], 0)]
+    requests = 0
+    while queue:
+        spec, changed, depth = queue.pop(0)
+        response = client.post(
+            CALLBACK_PATH, data=state.body(spec, changed), content_type="application/json"
+        )
+        requests += 1
+        if response.status_code == 204:
+            continue
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}{search}: callback answered {response.status_code}")
+        payload = response.get_json()
+        if side_errors(payload):
+            raise RuntimeError(f"{path}{search}: {side_errors(payload)[0]}")
+        added = state.apply(payload)
+        if depth < 4:
+            queue += [(s, c, depth + 1) for s, c in state.follow_ups(payload, added, spec)]
+    return state, requests
+
+
+def _gallery(server: Any) -> Callable[[], str]:
+    """Open every preset of the home gallery: compiles each program shape the presets use and
+    fills the shared cache with their runs and responses before the first student arrives."""
+
+    def step() -> str:
+        client = server.test_client()
+        home, requests = open_page(client, "/")
+        links = [h for h in dict.fromkeys(home.hrefs) if "?" in h and h.startswith("/")]
+        for href in links:
+            path, _, query = href.partition("?")
+            requests += open_page(client, path, "?" + query)[1]
+        return f"{len(links)} presets, {requests} callbacks"
+
+    return step
+
+
 def warm_up(server: Any | None = None, *, blocking: bool = True) -> WarmupReport:
     """Compile the engines' programs (and, given the Flask server, touch its HTTP path).
 
@@ -161,6 +210,7 @@ def warm_up(server: Any | None = None, *, blocking: bool = True) -> WarmupReport
     _run(report, "plotly", _plotly)
     if server is not None:
         _run(report, "http", _http_path(server))
+        _run(report, "gallery", _gallery(server))
     report.seconds = time.perf_counter() - started
     report.finished = True
     log.info("warm-up %s in %.2fs", report.status, report.seconds)

@@ -24,9 +24,11 @@ def canonical_float(value: float) -> float:
 
 def format_float(value: float) -> str:
     """Shortest text that reads back as the canonical value ('0.001', '1e-08', '500')."""
-    return repr(canonical_float(value)).removesuffix(".0") if value == int(value) and abs(
-        value
-    ) < 1e15 else repr(canonical_float(value))
+    return (
+        repr(canonical_float(value)).removesuffix(".0")
+        if value == int(value) and abs(value) < 1e15
+        else repr(canonical_float(value))
+    )
 
 
 def parse_float(

@@ -144,12 +144,16 @@ class LabSettings:
             str(self.seed if self.noise > 0 else 0),
         ]
         for row in self.enabled:
-            values = ",".join(f"{k}={format_float(v)}" for k, v in row.schedule_params + row.hyperparams)
+            values = ",".join(
+                f"{k}={format_float(v)}" for k, v in row.schedule_params + row.hyperparams
+            )
             parts.append(f"{row.id}:{format_float(row.lr)}:{row.schedule}:{values}")
         return "|".join(parts)
 
 
-def parse_flat(raw: Mapping[str, Any], previous: LabSettings | None = None) -> tuple[LabSettings, list[str]]:
+def parse_flat(
+    raw: Mapping[str, Any], previous: LabSettings | None = None
+) -> tuple[LabSettings, list[str]]:
     """Settings from flat raw values (controls or URL); invalid values keep `previous`'s.
 
     Keys missing from `raw` keep `previous`'s value. Returns the settings and one readable
@@ -178,7 +182,9 @@ def parse_flat_detailed(
             parse_choice(raw["landscape"], "Landscape", previous.landscape, LANDSCAPES), "landscape"
         )
     # A new landscape starts from its own default start unless a start is given explicitly.
-    start = previous.start if landscape == previous.landscape else LabSettings.default(landscape).start
+    start = (
+        previous.start if landscape == previous.landscape else LabSettings.default(landscape).start
+    )
     (x_min, x_max), (y_min, y_max) = get_landscape(landscape).domain
     w1, w2 = start
     if "w1" in raw:
@@ -227,14 +233,21 @@ def _parse_row(raw: Mapping[str, Any], row: OptimizerSettings, take: Any) -> Opt
     lr = row.lr
     if prefix + "lr" in raw:
         lr = take(
-            parse_float(raw[prefix + "lr"], f"{spec.title}: learning rate", row.lr,
-                        lr_spec.minimum, lr_spec.maximum),
+            parse_float(
+                raw[prefix + "lr"],
+                f"{spec.title}: learning rate",
+                row.lr,
+                lr_spec.minimum,
+                lr_spec.maximum,
+            ),
             prefix + "lr",
         )
     schedule = row.schedule
     if prefix + "schedule" in raw:
         schedule = take(
-            parse_choice(raw[prefix + "schedule"], f"{spec.title}: schedule", row.schedule, SCHEDULES),
+            parse_choice(
+                raw[prefix + "schedule"], f"{spec.title}: schedule", row.schedule, SCHEDULES
+            ),
             prefix + "schedule",
         )
     old_schedule_values = row.schedule_values if schedule == row.schedule else {}
@@ -245,8 +258,13 @@ def _parse_row(raw: Mapping[str, Any], row: OptimizerSettings, take: Any) -> Opt
         if key in raw:
             parse = parse_int if parameter.integer else parse_float
             current = take(
-                parse(raw[key], f"{spec.title}: {parameter.label}", current,
-                      parameter.minimum, parameter.maximum),
+                parse(
+                    raw[key],
+                    f"{spec.title}: {parameter.label}",
+                    current,
+                    parameter.minimum,
+                    parameter.maximum,
+                ),
                 f"{row.id}.{schedule}.{parameter.name}",
             )
         schedule_params.append((parameter.name, float(current)))
@@ -256,8 +274,13 @@ def _parse_row(raw: Mapping[str, Any], row: OptimizerSettings, take: Any) -> Opt
         key = prefix + parameter.name
         if key in raw:
             current = take(
-                parse_float(raw[key], f"{spec.title}: {parameter.label}", current,
-                            parameter.minimum, parameter.maximum),
+                parse_float(
+                    raw[key],
+                    f"{spec.title}: {parameter.label}",
+                    current,
+                    parameter.minimum,
+                    parameter.maximum,
+                ),
                 key,
             )
         hyperparams.append((parameter.name, float(current)))
@@ -276,7 +299,13 @@ def known_keys() -> set[str]:
     keys = {"landscape", "w1", "w2", "steps", "noise", "seed", "view", *PASSTHROUGH_KEYS}
     schedule_names = {p.name for s in SCHEDULES.values() for p in s.parameters}
     for optimizer_id, spec in OPTIMIZERS.items():
-        names = {"on", "lr", "schedule", *schedule_names, *(p.name for p in spec.rule_hyperparameters)}
+        names = {
+            "on",
+            "lr",
+            "schedule",
+            *schedule_names,
+            *(p.name for p in spec.rule_hyperparameters),
+        }
         keys |= {f"{optimizer_id}.{name}" for name in names}
     return keys
 
@@ -290,9 +319,17 @@ def from_query(query: str | None) -> tuple[LabSettings, list[str], dict[str, str
     messages: list[str] = []
     text = query or ""
     if not isinstance(text, str):
-        return LabSettings.default(), ["The link's settings could not be read; showing defaults."], {}
+        return (
+            LabSettings.default(),
+            ["The link's settings could not be read; showing defaults."],
+            {},
+        )
     if len(text) > MAX_QUERY_LENGTH:
-        return LabSettings.default(), ["The link is too long to be a settings link; showing defaults."], {}
+        return (
+            LabSettings.default(),
+            ["The link is too long to be a settings link; showing defaults."],
+            {},
+        )
     pairs = parse_qsl(text.removeprefix("?"), keep_blank_values=True)
     raw: dict[str, str] = {}
     passthrough: dict[str, str] = {}
@@ -307,7 +344,9 @@ def from_query(query: str | None) -> tuple[LabSettings, list[str], dict[str, str
             unknown.append(key)
     if unknown:
         shown = ", ".join(repr(k[:30]) for k in unknown[:5])
-        messages.append(f"The link has settings this page does not know ({shown}); they were ignored.")
+        messages.append(
+            f"The link has settings this page does not know ({shown}); they were ignored."
+        )
     # The landscape decides the default start, so it is parsed first.
     base = LabSettings.default()
     if "landscape" in raw:

@@ -29,8 +29,11 @@ def post_callback(
 
     def fill(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [
-            {"id": item["id"], "property": item["property"],
-             "value": values.get(f"{item['id']}.{item['property']}")}
+            {
+                "id": item["id"],
+                "property": item["property"],
+                "value": values.get(f"{item['id']}.{item['property']}"),
+            }
             for item in items
         ]
 

@@ -44,6 +44,7 @@ def lab_request_body(
 ) -> dict[str, Any]:
     keys = lab_field_keys()
     outputs = [
+        {"id": "lab-contour", "property": "figure"},
         {"id": "lab-landscape", "property": "figure"},
         {"id": "lab-loss", "property": "figure"},
         {"id": "lab-schedule", "property": "figure"},
@@ -87,11 +88,13 @@ def post(client: Any, body: dict[str, Any]) -> Any:
     )
 
 
-def move_start_body(client: Any, click: dict | None = None, relayout: dict | None = None) -> dict[str, Any]:
+def move_start_body(
+    client: Any, click: dict | None = None, relayout: dict | None = None
+) -> dict[str, Any]:
     """The click/drag callback that writes a new start into the w₁, w₂ boxes."""
     specs = client.get("/_dash-dependencies").get_json()
-    (spec,) = [d for d in specs if any(i["property"] == "clickData" for i in d["inputs"])]
-    changed = "lab-landscape.clickData" if click is not None else "lab-landscape.relayoutData"
+    (spec,) = [d for d in specs if any(i["id"] == "lab-click" for i in d["inputs"])]
+    changed = "lab-click.data" if click is not None else "lab-landscape.relayoutData"
     return {
         "output": spec["output"],
         "outputs": [
@@ -99,7 +102,7 @@ def move_start_body(client: Any, click: dict | None = None, relayout: dict | Non
             {"id": _field("w2"), "property": "value"},
         ],
         "inputs": [
-            {"id": "lab-landscape", "property": "clickData", "value": click},
+            {"id": "lab-click", "property": "data", "value": click},
             {"id": "lab-landscape", "property": "relayoutData", "value": relayout},
         ],
         "state": [],

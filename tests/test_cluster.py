@@ -237,8 +237,8 @@ class Browser:
             )
         )
         added = self.state.apply(payload)
-        for initial in self.state.initial_callbacks(added) if added else []:
-            self.post(f"{what} (initial)", initial, [])
+        for then, changed in self.state.follow_ups(payload, added, spec):
+            self.post(f"{what} (then)", then, changed)
         return response
 
     def open(self, path: str) -> None:

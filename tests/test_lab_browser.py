@@ -76,9 +76,11 @@ def test_lab_page_plays_and_reacts(page, live_server):
     # Click somewhere on the landscape: the start moves there.
     w1_before = page.input_value(field("w1"))
     box = page.locator("#lab-landscape .nsewdrag").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.3)
+    assert "cursor: w₁ =" in page.inner_text("#lab-cursor")
     page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.3)
     page.wait_for_function(
-        "(before) => document.querySelector(`[id='{\"key\":\"w1\",\"type\":\"lab-field\"}']`).value !== before",
+        '(before) => document.querySelector(`[id=\'{"key":"w1","type":"lab-field"}\']`).value !== before',
         arg=w1_before,
         timeout=20_000,
     )
@@ -113,7 +115,9 @@ def test_lab_page_plays_and_reacts(page, live_server):
     # Change the landscape in the dropdown: a new surface, its formula, a new start.
     page.click(field("landscape"))
     page.click("[role='option']:has-text('Rosenbrock')")
-    page.wait_for_function("() => window.location.search.includes('landscape=rosenbrock')", timeout=20_000)
+    page.wait_for_function(
+        "() => window.location.search.includes('landscape=rosenbrock')", timeout=20_000
+    )
     wait_drawn(page)
     assert "Rosenbrock" in page.inner_text(field("landscape"))
     assert page.input_value(field("w1")) != "0" or page.input_value(field("w2")) != "-1"

@@ -28,8 +28,8 @@ def response_of(response) -> dict:
 
 def test_first_call_draws_the_default_page(client):
     response = response_of(call(client, default_field_values()))
+    assert response["lab-contour"]["figure"]["data"][0]["type"] == "contour"
     figure = response["lab-landscape"]["figure"]
-    assert figure["data"][0]["type"] == "contour"
     assert len(figure["data"]) == 3 + 2 * 6
     run = response["lab-run"]["data"]
     assert [r["id"] for r in run["runs"]] == ["gd", "momentum", "rmsprop", "adam"]
@@ -78,17 +78,21 @@ def test_landscape_change_sends_a_new_figure_within_budget(client):
 
 
 def test_click_and_drag_move_the_start(client):
-    clicked = post(client, move_start_body(client, click={"points": [{"x": 1.25, "y": -2.5}]}))
+    clicked = post(client, move_start_body(client, click={"x": 1.25, "y": -2.5}))
     values = list(clicked.get_json()["response"].values())
     assert [v["value"] for v in values] == ["1.25", "-2.5"]
     relayout = {"shapes[0].x0": 2.0, "shapes[0].x1": 3.0, "shapes[0].y0": 1.0, "shapes[0].y1": 2.0}
     dragged = post(client, move_start_body(client, relayout=relayout))
     assert [v["value"] for v in dragged.get_json()["response"].values()] == ["2.5", "1.5"]
     # Zooming, autosize or a click with no point is not a start move: nothing changes.
-    for relayout in ({"xaxis.range[0]": 1}, {"autosize": True}, {"shapes[0].x0": "a", "shapes[0].x1": 1,
-                                                                "shapes[0].y0": 1, "shapes[0].y1": 1}):
+    for relayout in (
+        {"xaxis.range[0]": 1},
+        {"autosize": True},
+        {"shapes[0].x0": "a", "shapes[0].x1": 1, "shapes[0].y0": 1, "shapes[0].y1": 1},
+    ):
         assert post(client, move_start_body(client, relayout=relayout)).status_code == 204
     assert post(client, move_start_body(client, click={"points": []})).status_code == 204
+    assert post(client, move_start_body(client, click={"x": "left", "y": None})).status_code == 204
 
 
 def test_a_typed_start_moves_the_run(client):
@@ -104,20 +108,51 @@ def test_a_typed_start_moves_the_run(client):
 def test_bad_values_get_messages_never_a_500(client):
     values = default_field_values()
     settings_flat = response_of(call(client, values))["lab-settings"]["data"]
-    for key, bad in [("gd.lr", "nan"), ("gd.lr", "-3"), ("steps", "1e9"), ("landscape", "../etc"),
-                     ("adam.beta2", "2"), ("noise", "inf"), ("w1", "1e400")]:
+    for key, bad in [
+        ("gd.lr", "nan"),
+        ("gd.lr", "-3"),
+        ("steps", "1e9"),
+        ("landscape", "../etc"),
+        ("adam.beta2", "2"),
+        ("noise", "inf"),
+        ("w1", "1e400"),
+    ]:
         broken = dict(values, **{key: bad})
         body = response_of(call(client, broken, settings_flat, key))
         assert body["lab-messages"]["children"], (key, bad)
         assert body["lab-settings"]["data"] == settings_flat or key == "landscape"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
-    key=st.sampled_from(["gd.lr", "steps", "w1", "w2", "noise", "seed", "adam.beta1", "momentum.alpha",
-                         "landscape", "gd.schedule", "rmsprop.on", "view", "gd.inverse_time.decay_rate"]),
-    value=st.one_of(st.none(), st.text(max_size=30), st.floats(), st.integers(), st.booleans(),
-                    st.lists(st.text(max_size=5), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2)),
+    key=st.sampled_from(
+        [
+            "gd.lr",
+            "steps",
+            "w1",
+            "w2",
+            "noise",
+            "seed",
+            "adam.beta1",
+            "momentum.alpha",
+            "landscape",
+            "gd.schedule",
+            "rmsprop.on",
+            "view",
+            "gd.inverse_time.decay_rate",
+        ]
+    ),
+    value=st.one_of(
+        st.none(),
+        st.text(max_size=30),
+        st.floats(),
+        st.integers(),
+        st.booleans(),
+        st.lists(st.text(max_size=5), max_size=3),
+        st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    ),
 )
 def test_hypothesis_garbage_never_breaks_the_callback(client, key, value):
     values = dict(default_field_values(), **{key: value})

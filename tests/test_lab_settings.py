@@ -63,7 +63,7 @@ def test_a_new_landscape_starts_from_its_own_default_start():
 
 
 def test_a_start_outside_the_domain_is_refused():
-    (x_min, x_max), _ = get_landscape(DEFAULT_LANDSCAPE).domain
+    (_x_min, x_max), _ = get_landscape(DEFAULT_LANDSCAPE).domain
     new, messages = parse_flat({"w1": str(x_max + 1)}, LabSettings.default())
     assert new.start == LabSettings.default().start and "out of range" in messages[0]
 
@@ -81,11 +81,17 @@ def lab_settings(draw) -> LabSettings:
         schedule = draw(st.sampled_from(list(SCHEDULES)))
         schedule_params = []
         for p in SCHEDULES[schedule].parameters:
-            value = draw(st.integers(int(p.minimum), int(p.maximum))) if p.integer else draw(
-                _finite_in(p.minimum, p.maximum)
+            value = (
+                draw(st.integers(int(p.minimum), int(p.maximum)))
+                if p.integer
+                else draw(_finite_in(p.minimum, p.maximum))
             )
             schedule_params.append((p.name, float(value)))
-        hyper = tuple(sorted((p.name, draw(_finite_in(p.minimum, p.maximum))) for p in spec.rule_hyperparameters))
+        hyper = tuple(
+            sorted(
+                (p.name, draw(_finite_in(p.minimum, p.maximum))) for p in spec.rule_hyperparameters
+            )
+        )
         rows.append(
             OptimizerSettings(
                 id=optimizer_id,
@@ -134,10 +140,30 @@ def test_any_query_string_yields_valid_settings(query: str):
 @settings(max_examples=200, deadline=None)
 @given(
     st.dictionaries(
-        st.sampled_from(["gd.lr", "steps", "w1", "noise", "adam.beta2", "momentum.alpha", "landscape",
-                         "gd.schedule", "seed", "rmsprop.on", "view", "gd.decay_rate"]),
-        st.one_of(st.none(), st.text(max_size=20), st.floats(), st.integers(), st.booleans(),
-                  st.lists(st.text(max_size=3), max_size=2)),
+        st.sampled_from(
+            [
+                "gd.lr",
+                "steps",
+                "w1",
+                "noise",
+                "adam.beta2",
+                "momentum.alpha",
+                "landscape",
+                "gd.schedule",
+                "seed",
+                "rmsprop.on",
+                "view",
+                "gd.decay_rate",
+            ]
+        ),
+        st.one_of(
+            st.none(),
+            st.text(max_size=20),
+            st.floats(),
+            st.integers(),
+            st.booleans(),
+            st.lists(st.text(max_size=3), max_size=2),
+        ),
     )
 )
 def test_any_control_values_never_raise(raw):
@@ -147,7 +173,13 @@ def test_any_control_values_never_raise(raw):
 
 
 def test_hostile_queries_give_defaults_and_a_message():
-    for query in ["%ZZ%%", "landscape=<script>alert(1)</script>", "a" * 10000, "gd.lr=1e999", "steps=-5&&&=="]:
+    for query in [
+        "%ZZ%%",
+        "landscape=<script>alert(1)</script>",
+        "a" * 10000,
+        "gd.lr=1e999",
+        "steps=-5&&&==",
+    ]:
         parsed, messages, _ = from_query(query)
         assert parsed.landscape in LANDSCAPES
         assert messages, query

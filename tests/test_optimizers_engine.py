@@ -24,6 +24,7 @@ from optimizers import (
     warm_up,
 )
 from optimizers import engine as engine_module
+from optimizers import program as program_module
 from reference import optimizers_numpy as ref
 
 COMPILE_EVENTS = (
@@ -53,7 +54,7 @@ def defaults() -> list[OptimizerConfig]:
 
 
 def test_no_recompilation_when_any_number_changes() -> None:
-    warm_up()  # every bucket compiled once
+    warm_up()  # both programs compiled once
     himmelblau = get_landscape("himmelblau")
     base = [OptimizerConfig(o, lr=0.001) for o in OPTIMIZERS]
 
@@ -73,7 +74,9 @@ def test_no_recompilation_when_any_number_changes() -> None:
         dict(configs=with_("gd", schedule="inverse_time", schedule_params={"decay_rate": 0.1})),
         dict(configs=with_("gd", schedule="exponential", schedule_params={"decay_rate": 0.02})),
         dict(configs=with_("adam", schedule="step", schedule_params={"factor": 0.3, "every": 7})),
-        dict(configs=with_("rmsprop", schedule="warmup_cosine", schedule_params={"warmup_steps": 9})),
+        dict(
+            configs=with_("rmsprop", schedule="warmup_cosine", schedule_params={"warmup_steps": 9})
+        ),
         dict(configs=with_("gd", enabled=False)),
         dict(configs=base[:2]),
         dict(start=(1.5, -2.25)),
@@ -84,7 +87,7 @@ def test_no_recompilation_when_any_number_changes() -> None:
         dict(steps=MAX_STEPS),
         *(dict(landscape_id=landscape_id) for landscape_id in landscape_ids()),
     ]
-    cache_size = engine_module.simulate._cache_size()
+    cache_size = program_module.simulate._cache_size()
     with count_compilations() as events:
         for call in calls:
             args = {
@@ -97,7 +100,7 @@ def test_no_recompilation_when_any_number_changes() -> None:
                 args["start"] = get_landscape(call["landscape_id"]).start
             trajectories(**args)
     assert events == []
-    assert engine_module.simulate._cache_size() == cache_size == len(STEP_BUCKETS)
+    assert program_module.simulate._cache_size() == cache_size == len(STEP_BUCKETS)
 
 
 def test_shapes_order_and_enabled() -> None:
@@ -125,7 +128,9 @@ def test_result_arrays_are_independent_copies() -> None:
 
 
 def test_lr_is_the_schedule_actually_used() -> None:
-    config = OptimizerConfig("gd", lr=0.01, schedule="step", schedule_params={"factor": 0.5, "every": 3})
+    config = OptimizerConfig(
+        "gd", lr=0.01, schedule="step", schedule_params={"factor": 0.5, "every": 3}
+    )
     (result,) = trajectories("bowl", (-3.0, 1.5), [config], 9)
     np.testing.assert_allclose(result.lr, 0.01 * 0.5 ** (np.arange(9) // 3), rtol=1e-15)
     # GD on the bowl: theta_{t+1} = theta_t (1 - 10 eta_t)
@@ -133,15 +138,18 @@ def test_lr_is_the_schedule_actually_used() -> None:
     np.testing.assert_allclose(result.path[:, 0], -3.0 * expected, rtol=1e-14)
 
 
-def test_longer_runs_extend_shorter_ones_across_buckets() -> None:
+def test_longer_runs_extend_shorter_ones() -> None:
     configs = defaults()
     start = get_landscape("himmelblau").start
     for sigma in (0.0, 2.0):
-        short = trajectories("himmelblau", start, configs, 400, sigma, seed=5)  # bucket 500
-        long = trajectories("himmelblau", start, configs, 1700, sigma, seed=5)  # bucket 2000
-        for a, b in zip(short, long, strict=True):
+        short = trajectories("himmelblau", start, configs, 400, sigma, seed=5)
+        same_program = trajectories("himmelblau", start, configs, 900, sigma, seed=5)
+        other_program = trajectories("himmelblau", start, configs, 1700, sigma, seed=5)
+        for a, b, c in zip(short, same_program, other_program, strict=True):
             np.testing.assert_array_equal(a.path, b.path[:401])
             np.testing.assert_array_equal(a.lr, b.lr[:400])
+            # The two programs fuse differently: equal up to round-off.
+            np.testing.assert_allclose(a.path, c.path[:401], rtol=1e-12, atol=1e-14)
 
 
 def test_gradient_noise_is_seeded_and_prefix_consistent() -> None:
@@ -175,7 +183,12 @@ def test_divergence_is_cut_cleanly(optimizer_id: str) -> None:
     assert result.path.shape == (n, 2) and result.loss.shape == (n,) and result.lr.shape == (n - 1,)
     assert np.all(np.isfinite(result.path)) and np.all(np.isfinite(result.loss))
     expected = ref.run(
-        optimizer_id, ref.bowl, landscape.start, 500, lr, domain=landscape.domain,
+        optimizer_id,
+        ref.bowl,
+        landscape.start,
+        500,
+        lr,
+        domain=landscape.domain,
         hyper=config.resolved_hyperparams(),
     )
     assert expected.diverged_at == result.diverged_at
@@ -239,7 +252,9 @@ def test_optimizer_config_defaults_equality_and_hash() -> None:
     assert config.lr == OPTIMIZERS["adam"].learning_rate.default
     assert dict(config.hyperparams) == {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
     assert config.enabled and config.schedule == "constant"
-    same = OptimizerConfig("adam", lr=config.lr, hyperparams={"beta2": 0.999, "beta1": 0.9, "eps": 1e-8})
+    same = OptimizerConfig(
+        "adam", lr=config.lr, hyperparams={"beta2": 0.999, "beta1": 0.9, "eps": 1e-8}
+    )
     assert same == config and hash(same) == hash(config)
     assert OptimizerConfig("adam") != config  # unset hyperparams are not the same setting
     assert OptimizerConfig("adam").resolved_hyperparams() == config.resolved_hyperparams()
@@ -286,3 +301,48 @@ def test_specs_are_consistent() -> None:
             assert parameter.minimum <= parameter.default <= parameter.maximum, parameter
     with pytest.raises(TypeError):
         OPTIMIZERS["gd"] = OPTIMIZERS["adam"]  # type: ignore[index]
+
+
+def _local_quadratic(w: jax.Array) -> jax.Array:
+    return 0.5 * w[0] ** 2 + 2.0 * w[1] ** 2
+
+
+def _local_quartic(w: jax.Array) -> jax.Array:
+    return w[0] ** 4 + w[1] ** 2
+
+
+@pytest.mark.parametrize("fns", [(_local_quadratic,), (_local_quartic, _local_quadratic)])
+def test_run_engine_with_own_landscape_functions(fns: tuple) -> None:
+    """Notebook use: any JAX surface(s), selected by index at run time."""
+    index = fns.index(_local_quadratic)
+    domain = ((-2.0, 2.0), (-2.0, 2.0))
+    (result,) = engine_module.run_engine(
+        fns, index, domain, (1.0, 1.0), [OptimizerConfig("gd", lr=0.1)], 20
+    )
+    # GD on 0.5 x^2 + 2 y^2: x *= (1 - 0.1), y *= (1 - 0.4)
+    np.testing.assert_allclose(result.path[-1], [0.9**20, 0.6**20], rtol=1e-13)
+
+
+@pytest.mark.parametrize("landscape_id", ("himmelblau", "valley"))
+def test_long_runs_match_the_reference(landscape_id: str) -> None:
+    """Runs over 1000 steps use the other program (switch inside the step): same equations."""
+    landscape = get_landscape(landscape_id)
+    configs = [
+        OptimizerConfig(o, lr=3e-3 if o == "rmsprop" else None, schedule="inverse_time")
+        for o in OPTIMIZERS
+    ]
+    results = trajectories(landscape_id, landscape.start, configs, 1500)
+    for result, config in zip(results, configs, strict=True):
+        expected = ref.run(
+            config.optimizer,
+            ref.LANDSCAPES[landscape_id],
+            landscape.start,
+            1500,
+            config.lr,
+            config.schedule,
+            config.resolved_schedule_params(),
+            config.resolved_hyperparams(),
+            domain=landscape.domain,
+        )
+        scale = np.max(np.abs(expected.path))
+        np.testing.assert_allclose(result.path, expected.path, rtol=1e-9, atol=1e-12 * scale)

@@ -31,7 +31,7 @@ from optimizers import (
     make_schedule,
     make_traced_schedule,
     schedule_kind,
-    traced_schedule_table,
+    schedule_table,
     trajectories,
 )
 from reference import optimizers_numpy as ref
@@ -53,8 +53,6 @@ def learning_rate_for(optimizer_id: str, landscape_id: str) -> float:
     if optimizer_id == "rmsprop":
         return 3e-4 if landscape_id == "rosenbrock" else 3e-3
     return OPTIMIZERS[optimizer_id].learning_rate.default
-
-
 
 
 def configs_for(landscape_id: str, schedule_id: str) -> list[OptimizerConfig]:
@@ -176,16 +174,10 @@ def test_schedules_match_reference(schedule_id: str, total: int) -> None:
     traced = make_traced_schedule(schedule_kind(schedule_id), 0.05, all_params, total)
     np.testing.assert_allclose(np.asarray(traced(steps)), expected, rtol=1e-13, atol=0)
 
-    kinds = jnp.array([schedule_kind(schedule_id), 0])
-    table = traced_schedule_table(
-        kinds,
-        jnp.array([0.05, 0.2]),
-        {name: jnp.array([value, 1.0]) for name, value in all_params.items()},
-        total,
-        jnp.arange(total),
-    )
-    np.testing.assert_allclose(np.asarray(table[:, 0]), expected, rtol=1e-13, atol=0)
-    np.testing.assert_array_equal(np.asarray(table[:, 1]), 0.2)
+    table = schedule_table(schedule_id, 0.05, params, total)
+    np.testing.assert_allclose(table, expected, rtol=1e-13, atol=0)
+    longer = schedule_table(schedule_id, 0.05, params, total, length=total + 5)
+    np.testing.assert_array_equal(longer[:total], table)
 
 
 def test_schedules_equal_optax_where_optax_has_them() -> None:

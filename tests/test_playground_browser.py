@@ -58,14 +58,24 @@ def plot_data(page, graph_id: str, keys=("x", "y", "z", "line", "visible")) -> s
     )
 
 
+def boundary_image(page, graph_id: str) -> str:
+    """The decision-boundary pictures as drawn (layout images, repainted every frame)."""
+    return page.evaluate(
+        """(id) => JSON.stringify((document.getElementById(id).querySelector('.js-plotly-plot')
+                                  .layout.images || []).map((i) => i.source))""",
+        graph_id,
+    )
+
+
 def network_links(page) -> list:
     """Per link trace: its colour, width and number of links (segments)."""
     return page.evaluate(
         """() => {
             const d = LossViz.playground.state.run;
             const gd = document.getElementById('pg-network').querySelector('.js-plotly-plot');
+            // Each link trace starts with one parked, invisible segment.
             return d.linkTraces.map((i) => [gd.data[i].line.color, gd.data[i].line.width,
-                                             (gd.data[i].x || []).length / 3]);
+                                             (gd.data[i].x || []).length / 3 - 1]);
         }"""
     )
 
@@ -118,7 +128,7 @@ def test_train_play_toggle_step_scrub(live_server, page):
     thin = sum(n for color, width, n in links_small if width <= 1.6)
     assert thin == sum(n for _, _, n in links_small), "too-small weights should all be thin"
     assert "init=too_small" in page.evaluate("() => window.location.search")
-    boundary_start = plot_data(page, "pg-boundary", ("z",))
+    boundary_start = boundary_image(page, "pg-boundary")
 
     # Play: the epoch counter advances and no request goes to the server.
     requests_before = len(page.watch.callback_requests)
@@ -130,7 +140,7 @@ def test_train_play_toggle_step_scrub(live_server, page):
     assert len(page.watch.callback_requests) == requests_before
     page.click('[data-player="playground"][data-action="play"]')  # pause
     assert page.evaluate("() => LossViz.player('playground').playing") is False
-    assert plot_data(page, "pg-boundary", ("z",)) != boundary_start
+    assert boundary_image(page, "pg-boundary") != boundary_start
 
     # Weights / gradients toggle: client-side, the links are redrawn from the gradients.
     before_toggle = network_links(page)
@@ -162,10 +172,15 @@ def test_train_play_toggle_step_scrub(live_server, page):
     assert frame(page) == 10
     epoch = page.evaluate("() => LossViz.playground.state.run.p.snapshotEpochs[10]")
     assert counter(page).startswith(f"Epoch {epoch} /")
+    # Graphs below the fold are drawn when scrolled to (and then follow every frame).
+    page.locator("#pg-layers").scroll_into_view_if_needed()
+    page.wait_for_function("() => LossViz.playground.drawnFrame['pg-layers'] === 10")
     layers_10 = plot_data(page, "pg-layers", ("z",))
     page.click('[data-player="playground"][data-action="step"]')
+    assert page.evaluate("() => LossViz.playground.drawnFrame['pg-layers']") == 11
     assert plot_data(page, "pg-layers", ("z",)) != layers_10
     assert len(page.watch.callback_requests) == requests_before
+    page.locator("#pg-boundary").scroll_into_view_if_needed()
 
     # Show test points: a client-side restyle.
     page.click("#pg-show-test label")
@@ -213,7 +228,7 @@ def test_bad_input_shows_a_message_and_keeps_the_run(live_server, page):
     page.wait_for_function(
         "() => document.getElementById('pg-messages').innerText.includes('not a number')"
     )
-    assert "invalid" in page.get_attribute("#pg-lr", "class")
+    assert page.evaluate("() => document.getElementById('pg-lr').closest('.pg-input.invalid')")
     assert run_key(page) == key
     page.fill("#pg-hidden", "4, 0")
     page.press("#pg-hidden", "Enter")
@@ -231,13 +246,13 @@ def test_a_link_reproduces_the_view(live_server, page, browser):
     assert page.evaluate("() => window.location.search") == query
     assert page.evaluate("() => LossViz.playground.state.pinned") == [2, 0]
     assert page.is_checked('#pg-view input[value="gradients"]')
-    first = network_links(page), plot_data(page, "pg-boundary", ("z", "visible"))
+    first = network_links(page), boundary_image(page, "pg-boundary")
 
     other = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
     try:
         open_page(other, live_server, query)
         end_playback(other)
-        second = network_links(other), plot_data(other, "pg-boundary", ("z", "visible"))
+        second = network_links(other), boundary_image(other, "pg-boundary")
         assert second == first
     finally:
         other.context.close()
@@ -261,14 +276,23 @@ def test_comparison_plays_four_schemes_in_sync(live_server, page):
         "<b>Too large</b>",
     ]
     page.click('[data-player="playground-compare"][data-action="reset"]')
-    start = plot_data(page, "pg-cmp-boundaries", ("z",))
+    start = boundary_image(page, "pg-cmp-boundaries")
     page.click('[data-player="playground-compare"][data-action="play"]')
     page.wait_for_function("() => LossViz.player('playground-compare').frame >= 4", timeout=30_000)
     page.click('[data-player="playground-compare"][data-action="play"]')
-    assert plot_data(page, "pg-cmp-boundaries", ("z",)) != start
+    assert boundary_image(page, "pg-cmp-boundaries") != start
     assert counter(page, "playground-compare").startswith("Epoch ")
     assert len(page.watch.callback_requests) == requests_before + 1
     # Zero init never breaks the symmetry: its boundary stays flat at p ≈ const.
+    page.wait_for_function(  # once the playback rests, the hover heatmaps hold the frame
+        """() => { const gd = document.getElementById('pg-cmp-boundaries')
+                       .querySelector('.js-plotly-plot');
+                   const k = LossViz.player('playground-compare').frame;
+                   const z = LossViz.playground.state.cmp.schemes[0].boundary;
+                   const G = LossViz.playground.state.cmp.G;
+                   const drawn = gd.data[0].z;
+                   return Array.isArray(drawn) && drawn[0][0] === z[k * G * G] / 255; }"""
+    )
     zero = np.array(json.loads(plot_data(page, "pg-cmp-boundaries", ("z",)))[0][0], dtype=float)
     assert zero.max() - zero.min() < 0.05
 

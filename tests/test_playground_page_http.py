@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from dash_http import find_callback, post_callback
 
 from components.encoding import decode_array
-from dash_http import find_callback, post_callback
 from playground import PlaygroundConfig, activation_maps, train
 from settings.playground import PlaygroundSettings, from_query
 
@@ -82,7 +82,11 @@ def test_initial_call_sends_the_whole_playback(client, page_module):
     frames = len(run["snapshotEpochs"])
     assert decode_array(run["boundary"]).shape[0] == frames
     for layer, encoded in enumerate(run["weights"]):
-        assert decode_array(encoded).shape == (frames, run["layers"][layer], run["layers"][layer + 1])
+        assert decode_array(encoded).shape == (
+            frames,
+            run["layers"][layer],
+            run["layers"][layer + 1],
+        )
     assert props["pg-query"]["data"] == {"train": "", "key": PlaygroundSettings().cache_key()}
     assert messages_text(props) == "[]"
     # Every figure the browser will draw is a valid Plotly figure.
@@ -243,7 +247,12 @@ def test_comparison_trains_four_schemes_only_when_open(client, page_module):
     assert len(response.data) <= BUDGET
     props = response_props(response)
     payload = props["pg-cmp"]["data"]
-    assert [s["id"] for s in payload["schemes"]] == ["zero", "too_small", "appropriate", "too_large"]
+    assert [s["id"] for s in payload["schemes"]] == [
+        "zero",
+        "too_small",
+        "appropriate",
+        "too_large",
+    ]
     for figure in payload["figures"].values():
         go.Figure(figure)
     again = post_callback(
@@ -271,7 +280,7 @@ def test_comparison_with_hostile_state(client, page_module):
         assert response.status_code in (200, 204)
 
 
-# ---- links ----------------------------------------------------------------------------------------
+# ---- links ------------------------------------------------------------------------------------
 
 
 def test_hostile_link_renders_the_page_with_messages(client, page_module):

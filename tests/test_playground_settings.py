@@ -7,7 +7,8 @@ import string
 from dataclasses import replace
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from playground import (
     ACTIVATIONS,

@@ -8,7 +8,7 @@ import socket
 import time
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 
 from serving import cache as cache_module
 from serving.cache import (
@@ -358,3 +358,78 @@ def test_health_and_instance_header(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.headers[INSTANCE_HEADER]
+
+
+# ---- whole-response cache ---------------------------------------------------------------------
+
+
+def _callback_app(config: ServerConfig) -> Flask:
+    """A stand-in for Dash's callback endpoint that counts the calls it really computes."""
+    server = Flask(f"callbacks-{config.cache}")
+    init_cache(server, config)
+    server.config["CALLS"] = 0
+
+    @server.post("/_dash-update-component")
+    def update():
+        server.config["CALLS"] += 1
+        body = request.get_json()
+        if body.get("prevent"):
+            return "", 204
+        if body.get("fail"):
+            return {"sideUpdate": {"global-error": {"hidden": False}}, "response": {}}
+        return {"response": {"out": {"children": body["value"] * (body.get("repeat") or 1)}}}
+
+    return server
+
+
+def test_identical_callback_requests_share_one_response():
+    server = _callback_app(ServerConfig(cache="simple"))
+    client = server.test_client()
+    first = client.post("/_dash-update-component", json={"value": "a"})
+    second = client.post("/_dash-update-component", json={"value": "a"})
+    other = client.post("/_dash-update-component", json={"value": "b"})
+    assert first.headers[CACHE_HEADER] == "miss" and second.headers[CACHE_HEADER] == "hit"
+    assert first.get_data() == second.get_data()
+    assert other.headers[CACHE_HEADER] == "miss"
+    assert server.config["CALLS"] == 2  # the repeat never reached the callback
+
+
+def test_errors_prevented_and_oversized_responses_are_never_stored():
+    server = _callback_app(ServerConfig(cache="simple", response_cache_max_kb=1))
+    client = server.test_client()
+    for body in ({"fail": True}, {"prevent": True}, {"value": "x", "repeat": 2000}):
+        client.post("/_dash-update-component", json=body)
+        again = client.post("/_dash-update-component", json=body)
+        assert again.headers.get(CACHE_HEADER) != "hit", body
+    assert server.config["CALLS"] == 6
+
+
+def test_a_code_change_never_reuses_old_responses(tmp_path):
+    from serving.response_cache import code_fingerprint
+
+    for package in ("pages", "components"):
+        (tmp_path / package).mkdir()
+    (tmp_path / "pages" / "a.py").write_text("x = 1\n")
+    before = code_fingerprint(tmp_path)
+    assert before == code_fingerprint(tmp_path)
+    (tmp_path / "pages" / "a.py").write_text("x = 2\n")
+    assert code_fingerprint(tmp_path) != before
+
+
+def test_response_cache_can_be_turned_off():
+    server = _callback_app(ServerConfig(cache="simple", response_cache=False))
+    client = server.test_client()
+    client.post("/_dash-update-component", json={"value": "a"})
+    again = client.post("/_dash-update-component", json={"value": "a"})
+    assert again.headers.get(CACHE_HEADER) != "hit" and server.config["CALLS"] == 2
+
+
+def test_response_cache_with_redis_down_computes_and_logs_once(caplog):
+    port = _closed_port()
+    server = _callback_app(ServerConfig(cache="redis", redis_url=f"redis://127.0.0.1:{port}/0"))
+    client = server.test_client()
+    caplog.set_level(logging.WARNING, logger="lossviz.cache")
+    responses = [client.post("/_dash-update-component", json={"value": "a"}) for _ in range(4)]
+    assert [r.status_code for r in responses] == [200] * 4
+    assert server.config["CALLS"] == 4
+    assert len([r for r in caplog.records if "unavailable" in r.getMessage()]) == 1

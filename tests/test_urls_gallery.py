@@ -251,3 +251,23 @@ def test_noisy_gradients_wander(home):
     assert _path_length(noisy["gd"]) > 20 * _path_length(clean["gd"])
     assert _mean_distance_last(noisy["gd"]) > 0.1 > 1e-6 > _mean_distance_last(clean["gd"])
     assert _path_length(noisy["adam"]) * 5 < _path_length(noisy["gd"])
+
+
+def test_documented_hide_groups_match_the_pages(client):
+    """docs/deploy.md lists exactly the control groups each page marks with data-group."""
+    from pathlib import Path
+
+    from serving.warmup import open_page
+
+    docs = Path(__file__).resolve().parent.parent.joinpath("docs", "deploy.md").read_text()
+    rows = {
+        line.split("`")[1]: line
+        for line in docs.splitlines()
+        if line.startswith("| ") and "(`/" in line
+    }
+    for path in ("/optimizers", "/playground"):
+        state, _ = open_page(client, path)
+        assert state.groups, path
+        row = rows[path]
+        documented = [part.split("`")[1] for part in row.split("|")[2].split("·")]
+        assert documented == list(state.groups), (path, documented, list(state.groups))
