@@ -12,6 +12,8 @@ from pathlib import Path
 
 import dash
 from dash import Dash, dcc, html
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from components.classroom import (
     presentation_toggle,
@@ -66,6 +68,23 @@ def _navigation() -> html.Nav:
     )
 
 
+def _install_error_handler(server: Flask) -> None:
+    """A malformed or hostile request gets a short 400, never a 500 or a stack trace.
+
+    Errors inside callbacks are handled by `_report_callback_error`; what reaches Flask from
+    the callback endpoint is a request Dash could not match (unknown output, wrong shape).
+    """
+
+    @server.errorhandler(Exception)
+    def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
+        if isinstance(error, HTTPException):
+            return error
+        log.warning("rejected request to %s: %s: %s", request.path, type(error).__name__, error)
+        if request.path.endswith("/_dash-update-component"):
+            return jsonify({"error": "This request could not be processed."}), 400
+        return "Something went wrong; please reload the page.", 500
+
+
 def create_app(config: ServerConfig | None = None) -> Dash:
     """Build the Dash app with its pages, cache and health endpoint."""
     config = config or ServerConfig.from_env()
@@ -84,6 +103,7 @@ def create_app(config: ServerConfig | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     init_cache(app.server, config)
+    _install_error_handler(app.server)
     app.layout = html.Div(
         [
             _navigation(),

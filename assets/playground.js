@@ -678,7 +678,7 @@
             drawCompareGraph(id, state.cmpFrame);
           }
         }
-      });
+      }, { rootMargin: "200px 0px" });
     }
     for (const id of ids) {
       const el = document.getElementById(id);

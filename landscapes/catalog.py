@@ -124,7 +124,7 @@ _CATALOG: tuple[Landscape, ...] = (
         start=(2.5, 2.0),
         note="The sharp minimum (right, curvature ≈ 90) is the global one; the wide one (left, "
         "curvature ≈ 1.7) is local. GD settles in the sharp one only if η < 2/90; "
-        "momentum overshoots it.",
+        "at η = 0.01 momentum overshoots it into the wide one.",
         saddles=(_s(0.951484360876512, 0.3868975914123242, -0.6091010531708303),),
     ),
     Landscape(

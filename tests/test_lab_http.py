@@ -158,3 +158,17 @@ def test_hypothesis_garbage_never_breaks_the_callback(client, key, value):
     values = dict(default_field_values(), **{key: value})
     response = post(client, lab_request_body(values, LabSettings.default().to_flat(), key))
     assert response.status_code in (200, 204)
+
+
+def test_malformed_requests_get_a_400_not_a_500(client):
+    for body in (
+        b"not json",
+        b"{}",
+        b'{"output": "nope.children", "outputs": {"id": "nope", "property": "children"}, "inputs": []}',
+        b'{"output": 5}',
+    ):
+        response = client.post(
+            "/_dash-update-component", data=body, content_type="application/json"
+        )
+        assert response.status_code == 400, (body, response.status_code)
+        assert b"Traceback" not in response.data
