@@ -636,9 +636,10 @@
   function renderStats(k) {
     const d = state.run;
     const snap = d.p.snap;
+    const loss = (v) => (Number.isFinite(v) && Math.abs(v) >= 1e4 ? v.toExponential(1) : fmt(v));
     const values = {
-      trainLoss: fmt(snap.trainLoss[k]),
-      testLoss: fmt(snap.testLoss[k]),
+      trainLoss: loss(snap.trainLoss[k]),
+      testLoss: loss(snap.testLoss[k]),
       trainAcc: pct(snap.trainAcc[k]),
       testAcc: pct(snap.testAcc[k]),
       lr: short(snap.lr[k]),

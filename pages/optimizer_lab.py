@@ -154,6 +154,33 @@ def trace_styles(settings: LabSettings, payload: dict[str, Any] | None = None) -
     ]
 
 
+def new_figures(settings: LabSettings, payload: dict[str, Any]) -> tuple[dict, dict, dict, dict]:
+    """Contour, overlay, cost chart and schedule chart as plain dicts, cached.
+
+    Building and validating plotly figures costs far more than the engine, and a class opens
+    the same few views again and again, so the finished figures are cached by what they show.
+    """
+    styles = trace_styles(settings, payload)
+    shown = ",".join(f"{s.id}:{int(s.visible)}:{s.diverged_at}" for s in styles)
+    start = f"{format_float(settings.start[0])},{format_float(settings.start[1])}"
+    key = f"fig:lab:v1:{settings.landscape}:{settings.view}:{start}:{settings.steps}:{shown}"
+
+    def build() -> tuple[dict, dict, dict, dict]:
+        contour, overlay = full_landscape_figures(settings, payload)
+        return (
+            _as_dict(contour),
+            _as_dict(overlay),
+            loss_figure(styles, settings.steps).to_plotly_json(),
+            schedule_figure(styles, settings.steps).to_plotly_json(),
+        )
+
+    return get_or_compute(key, build)
+
+
+def _as_dict(figure: Any) -> dict:
+    return figure if isinstance(figure, dict) else figure.to_plotly_json()
+
+
 def full_landscape_figures(settings: LabSettings, payload: dict[str, Any]) -> tuple[Any, Any]:
     """(contour or an empty figure in 3-D, overlay)."""
     landscape = get_landscape(settings.landscape)
@@ -554,9 +581,7 @@ def update_lab(_values, settings_flat):  # type: ignore[no-untyped-def]
         or trigger is None
     )
     if new_figure:
-        contour_fig, landscape_fig = full_landscape_figures(settings, payload)
-        loss_fig = loss_figure(trace_styles(settings, payload), settings.steps)
-        schedule_fig = schedule_figure(trace_styles(settings, payload), settings.steps)
+        contour_fig, landscape_fig, loss_fig, schedule_fig = new_figures(settings, payload)
     else:
         contour_fig = dash.no_update
         landscape_fig = patch_landscape_figure(settings, payload)

@@ -10,7 +10,6 @@ gradients, test points, tab, pinned neuron) appended in the browser.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import dash
@@ -72,8 +71,6 @@ dash.register_page(
     title="Network playground · Loss Landscape Lab",
     order=2,
 )
-
-log = logging.getLogger("lossviz.playground")
 
 # Flat keys of the controls that are free text (marked invalid in place when rejected).
 TEXT_KEYS = (*(f.key for f in NUMERIC_FIELDS), "hidden", "scale", "batch")

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
@@ -584,7 +584,3 @@ def control_keys() -> tuple[str, ...]:
     keys = [f.key for f in CHOICE_FIELDS] + [f.key for f in NUMERIC_FIELDS]
     keys += ["hidden", "scale", "batch"]
     return tuple(keys)
-
-
-def settings_fields() -> tuple[str, ...]:
-    return tuple(f.name for f in fields(PlaygroundSettings))

@@ -241,3 +241,25 @@ def test_copy_link_falls_back_without_the_clipboard_api(page, live_server):
     page.click("#copy-link")
     page.wait_for_function("() => document.getElementById('copy-link').textContent === 'Copied!'")
     assert page.get_attribute("#copy-link", "data-copied-via") == "fallback"
+
+
+def test_hide_groups_on_the_playground_and_shortcuts_reach_its_player(page, live_server):
+    page.goto(f"{live_server}/playground?hide=norms,layers")
+    page.wait_for_selector("[data-group='data']", state="visible", timeout=30_000)
+    page.wait_for_function(
+        "() => window.LossViz && window.LossViz.activePlayer && window.LossViz.activePlayer()"
+        " && window.LossViz.activePlayer().frames > 1",
+        timeout=60_000,
+    )
+    for name in ("norms", "layers"):
+        for element in page.locator(f"[data-group='{name}']").all():
+            assert not element.is_visible(), name
+    assert page.locator("[data-group='network-view']").first.is_visible()
+    page.locator("body").click(position={"x": 5, "y": 300})
+    page.keyboard.press("r")
+    assert page.evaluate("window.LossViz.activePlayer().frame") == 0
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("window.LossViz.activePlayer().frame") == 1
+    page.keyboard.press("e")
+    frames = page.evaluate("window.LossViz.activePlayer().frames")
+    assert page.evaluate("window.LossViz.activePlayer().frame") == frames - 1

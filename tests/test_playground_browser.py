@@ -176,7 +176,8 @@ def test_train_play_toggle_step_scrub(live_server, page):
     page.locator("#pg-layers").scroll_into_view_if_needed()
     page.wait_for_function("() => LossViz.playground.drawnFrame['pg-layers'] === 10")
     layers_10 = plot_data(page, "pg-layers", ("z",))
-    page.click('[data-player="playground"][data-action="step"]')
+    # (Clicking the step button would scroll the page back up to the playback bar.)
+    page.evaluate("() => LossViz.player('playground').step(1)")
     assert page.evaluate("() => LossViz.playground.drawnFrame['pg-layers']") == 11
     assert plot_data(page, "pg-layers", ("z",)) != layers_10
     assert len(page.watch.callback_requests) == requests_before
@@ -246,6 +247,9 @@ def test_a_link_reproduces_the_view(live_server, page, browser):
     assert page.evaluate("() => window.location.search") == query
     assert page.evaluate("() => LossViz.playground.state.pinned") == [2, 0]
     assert page.is_checked('#pg-view input[value="gradients"]')
+    # The equations are typeset by the MathJax Dash serves itself (the fixture fails on any
+    # request leaving the machine).
+    page.wait_for_selector("#pg-init-info mjx-container", timeout=30_000)
     first = network_links(page), boundary_image(page, "pg-boundary")
 
     other = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
