@@ -275,7 +275,11 @@
       const indices = [];
       const lineWidths = [];
       const markerSizes = [];
+      // A figure whose line widths carry meaning (the network's |w| levels) opts out with
+      // data-present-lines="keep" on a container; its fonts still grow.
+      const keepLines = Boolean(gd.closest('[data-present-lines="keep"]'));
       gd.data.forEach((trace, i) => {
+        if (keepLines) return;
         if (!["scatter", "scattergl", "scatter3d"].includes(trace.type || "scatter")) return;
         indices.push(i);
         const width = original.traces[i].line;
@@ -283,13 +287,16 @@
         const size = original.traces[i].marker;
         markerSizes.push(typeof size === "number" ? Math.max(10, size * 1.5) : 10);
       });
-      work = window.Plotly.relayout(gd, {
+      const bigger = {
         "font.size": FIGURE_FONT,
         "font.color": "#000000",
-        "xaxis.tickfont.size": FIGURE_FONT - 2,
-        "yaxis.tickfont.size": FIGURE_FONT - 2,
         "legend.font.size": FIGURE_FONT - 2,
-      });
+      };
+      // Every axis, subplots included (xaxis, xaxis2, yaxis3, ...).
+      for (const name of Object.keys(gd._fullLayout || gd.layout)) {
+        if (/^[xy]axis\d*$/.test(name)) bigger[`${name}.tickfont.size`] = FIGURE_FONT - 2;
+      }
+      work = window.Plotly.relayout(gd, bigger);
       if (indices.length) {
         work = work.then(() =>
           window.Plotly.restyle(gd, { "line.width": lineWidths, "marker.size": markerSizes }, indices)

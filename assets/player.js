@@ -168,8 +168,9 @@
     const found = roleOf(event.target);
     if (!found) return;
     if (found.role === "scrub") {
+      const frame = Number(event.target.value); // read before pause() re-syncs the scrubber
       found.player.pause();
-      found.player.seek(Number(event.target.value));
+      found.player.seek(frame);
     } else if (found.role === "speed") {
       found.player.setSpeed(event.target.value);
     }

@@ -278,6 +278,7 @@ def layout(**query: Any) -> html.Div:
                         className="panel pg-network-panel",
                         **{
                             "data-view": settings.view,
+                            "data-present-lines": "keep",
                             "data-group": "network-view",
                             "data-group-label": "network drawing",
                         },
