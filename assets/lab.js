@@ -90,7 +90,7 @@
     window.Plotly.restyle(gd, headUpdate, heads);
   }
 
-  function renderLoss(k) {
+  function renderLoss(k, layout) {
     const gd = plotDiv("lab-loss");
     if (!gd || !gd.data || !state.runs.length) return;
     const update = { x: [], y: [] };
@@ -102,12 +102,22 @@
       update.y.push(r.gap.subarray(0, m));
       traces.push(r.loss_trace);
     }
-    window.Plotly.restyle(gd, update, traces);
+    if (layout) window.Plotly.update(gd, update, layout, traces);
+    else window.Plotly.restyle(gd, update, traces);
   }
 
   function drawSchedule() {
     const gd = plotDiv("lab-schedule");
     if (!gd || !gd.data || !state.runs.length) return;
+    // Drawn only when its panel is open (drawing a hidden plot costs a full redraw).
+    const details = gd.closest("details");
+    if (details && !details.open) {
+      if (!details._lossvizToggle) {
+        details._lossvizToggle = true;
+        details.addEventListener("toggle", () => details.open && drawSchedule());
+      }
+      return;
+    }
     const update = { x: [], y: [] };
     const traces = [];
     for (const r of state.runs) {
@@ -116,14 +126,117 @@
       update.y.push(r.lr);
       traces.push(r.loss_trace);
     }
-    window.Plotly.restyle(gd, update, traces);
-    window.Plotly.relayout(gd, { "yaxis.range": logRange(state.runs, "lr"), "yaxis.autorange": false });
+    window.Plotly.update(gd, update, { "yaxis.range": logRange(state.runs, "lr"), "yaxis.autorange": false }, traces);
+  }
+
+  // ---- Playing: move SVG directly -------------------------------------------------------
+  // Every Plotly.restyle redraws the whole figure (~30 ms here), too slow for 50 frames a
+  // second. While playing, the full paths are drawn once and each frame only reveals a prefix
+  // of every line (stroke-dasharray up to the pixel length at step k) and moves the heads.
+  // When playback stops, one exact restyle (sliced data, hover values) replaces the trick.
+  function traceGroups(gd) {
+    const groups = new Map();
+    for (const group of gd.querySelectorAll(".scatterlayer .trace")) {
+      const datum = group.__data__;
+      const trace = datum && datum[0] && datum[0].trace;
+      if (trace) groups.set(trace.index, group);
+    }
+    return groups;
+  }
+
+  function lineGeometry(gd, xsOf, ysOf, traceOf) {
+    const layout = gd._fullLayout;
+    if (!layout || !layout.xaxis || !layout.yaxis) return null;
+    const xa = layout.xaxis;
+    const ya = layout.yaxis;
+    const groups = traceGroups(gd);
+    return state.runs.map((r) => {
+      const xs = xsOf(r);
+      const ys = ysOf(r);
+      const cum = new Float64Array(r.n);
+      const px = new Float64Array(r.n);
+      const py = new Float64Array(r.n);
+      for (let i = 0; i < r.n; i++) {
+        px[i] = xa.c2p(xs[i]);
+        py[i] = ya.c2p(ys[i]);
+        if (i > 0) {
+          const step = Math.hypot(px[i] - px[i - 1], py[i] - py[i - 1]);
+          cum[i] = cum[i - 1] + (Number.isFinite(step) ? step : 0);
+        }
+      }
+      const group = groups.get(traceOf(r));
+      return { cum, px, py, line: group ? group.querySelector("path.js-line") : null };
+    });
+  }
+
+  function measure() {
+    const gd = plotDiv("lab-landscape");
+    const loss = plotDiv("lab-loss");
+    if (!gd || !loss) return null;
+    const paths = lineGeometry(gd, (r) => r.x, (r) => r.y, (r) => r.path_trace);
+    const costs = lineGeometry(loss, (r) => r.steps, (r) => r.gap, (r) => r.loss_trace);
+    if (!paths || !costs) return null;
+    const heads = traceGroups(gd);
+    return {
+      paths,
+      costs,
+      heads: state.runs.map((r) => {
+        const group = heads.get(r.head_trace);
+        return group ? group.querySelector("path.point") : null;
+      }),
+    };
+  }
+
+  function reveal(line, geometry, m) {
+    if (!line) return;
+    const total = geometry.cum[geometry.cum.length - 1] + 10;
+    line.style.strokeDasharray = `${geometry.cum[m - 1]}px ${total}px`;
+  }
+
+  function fastRender(k) {
+    const g = state.geometry;
+    if (!g) return false;
+    state.runs.forEach((r, i) => {
+      const m = Math.min(k + 1, r.n);
+      reveal(g.paths[i].line, g.paths[i], m);
+      reveal(g.costs[i].line, g.costs[i], m);
+      const head = g.heads[i];
+      if (head) head.setAttribute("transform", `translate(${g.paths[i].px[m - 1]},${g.paths[i].py[m - 1]})`);
+    });
+    return true;
+  }
+
+  function clearReveal() {
+    const g = state.geometry;
+    state.geometry = null;
+    if (!g) return;
+    for (const part of [...g.paths, ...g.costs]) if (part.line) part.line.style.strokeDasharray = "";
+  }
+
+  function startPlaying() {
+    if (state.view === "surface") return;
+    // Draw every path whole, then measure it, then play by revealing.
+    state.drawingFull = true;
+    renderLandscape(state.frames - 1);
+    renderLoss(state.frames - 1);
+    state.drawingFull = false;
+    state.geometry = measure();
+  }
+
+  function stopPlaying(k) {
+    clearReveal();
+    renderLandscape(k);
+    renderLoss(k);
   }
 
   function render(k) {
     state.frame = k;
+    const player = LossViz.player("lab");
+    if (player.playing && state.view !== "surface" && fastRender(k)) return;
     renderLandscape(k);
-    renderLoss(k);
+    // The first frame after a new run also sets the cost chart's fixed axis ranges.
+    renderLoss(k, state.lossLayout);
+    state.lossLayout = null;
   }
 
   // When Dash re-renders a figure (a Patch or a new landscape) the trajectory traces come back
@@ -205,24 +318,26 @@
     state.runs = prepare(run);
     state.view = run.view;
     state.frames = run.steps + 1;
-    window.Plotly.relayout(loss, {
+    state.lossLayout = {
       "yaxis.range": logRange(state.runs, "gap"),
       "yaxis.autorange": false,
       "xaxis.range": [0, run.steps],
-    });
+    };
     drawSchedule();
     watch("lab-landscape", () => renderLandscape(state.frame || 0));
     watchPlane();
     watch("lab-loss", () => renderLoss(state.frame || 0));
     watch("lab-schedule", drawSchedule);
     const player = LossViz.player("lab");
+    clearReveal();
     player.load({
       frames: state.frames,
       render,
       label: (k) => `step ${k} / ${run.steps}`,
+      onPlay: startPlaying,
+      onPause: stopPlaying,
+      atEnd: true, // show where every optimizer ends; Play starts again from step 0
     });
-    // Show where every optimizer ends; Play starts again from step 0.
-    player.end();
     return "";
   }
 

@@ -31,12 +31,17 @@
       this._lastTick = 0;
     }
 
-    load({ frames, render, label, keepFrame = false, autoplay = false }) {
+    load({ frames, render, label, onPlay = null, onPause = null, keepFrame = false, atEnd = false, autoplay = false }) {
       this.pause();
       this.frames = Math.max(1, frames | 0);
       this.render = render;
+      // Optional hooks: a page may draw frames a cheaper way while playing and redraw
+      // exactly once playback stops.
+      this.onPlay = onPlay;
+      this.onPause = onPause;
       if (label) this.label = label;
-      const frame = keepFrame ? Math.min(this.frame, this.frames - 1) : 0;
+      let frame = keepFrame ? Math.min(this.frame, this.frames - 1) : 0;
+      if (atEnd) frame = this.frames - 1;
       active = this;
       this.seek(frame);
       if (autoplay) this.play();
@@ -55,6 +60,7 @@
       if (!this.render || this.playing) return;
       if (this.frame >= this.frames - 1) this.seek(0);
       this.playing = true;
+      if (this.onPlay) this.onPlay(this.frame);
       active = this;
       this._lastTick = 0;
       const tick = (now) => {
@@ -80,9 +86,11 @@
     }
 
     pause() {
+      const wasPlaying = this.playing;
       this.playing = false;
       if (this._raf) window.cancelAnimationFrame(this._raf);
       this._raf = null;
+      if (wasPlaying && this.onPause) this.onPause(this.frame);
       this._syncControls();
     }
 

@@ -23,20 +23,24 @@ class EquationBlock:
     update_latex: Sequence[str]
     schedule_title: str
     schedule_latex: str
-    values: Mapping[str, str]  # symbol LaTeX -> value text, e.g. {"\\eta_0": "0.01"}
+    values: Mapping[str, str]  # symbol as plain text -> value text, e.g. {"η₀": "0.01"}
     note: str
 
 
 def block_markdown(block: EquationBlock) -> str:
-    """Title, update equations (one display line each), the schedule with its numbers, the note."""
-    values = r", \; ".join(f"{symbol} = {value}" for symbol, value in block.values.items())
+    """Title, update equations (one display line each) and the schedule's formula.
+
+    The numbers in use are not in this text: a learning-rate change then leaves the math
+    untouched, and the browser does not typeset it again.
+    """
     lines = [f"**{block.title}**", *(f"$${line}$$" for line in block.update_latex)]
-    lines.append(
-        f"{block.schedule_title}: ${block.schedule_latex}$"
-        + (f" with ${values}$" if values else "")
-    )
-    lines.append(f"<small>{block.note}</small>")
+    lines.append(f"{block.schedule_title}: ${block.schedule_latex}$")
     return "\n\n".join(lines)
+
+
+def values_text(block: EquationBlock) -> str:
+    """The numbers in use, in plain text: 'with η₀ = 0.01,  α = 0.9'."""
+    return "with " + ",  ".join(f"{symbol} = {value}" for symbol, value in block.values.items())
 
 
 def equations_panel(blocks: Sequence[EquationBlock], gradient_latex: str) -> html.Div:
@@ -46,10 +50,12 @@ def equations_panel(blocks: Sequence[EquationBlock], gradient_latex: str) -> htm
         )
     children = [dcc.Markdown(f"$${gradient_latex}$$", mathjax=True, className="gradient-line")]
     children += [
-        dcc.Markdown(
-            block_markdown(block),
-            mathjax=True,
-            dangerously_allow_html=True,  # only <small>: every text here comes from our specs
+        html.Div(
+            [
+                dcc.Markdown(block_markdown(block), mathjax=True),
+                html.Div(values_text(block), className="eq-values") if block.values else None,
+                html.Small(block.note, className="muted"),
+            ],
             className="eq-block",
             style={"borderLeftColor": block.color},
         )

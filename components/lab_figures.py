@@ -295,11 +295,10 @@ def _path_trace(style: TraceStyle, view: str):
     }
     if view == "surface":
         return go.Scatter3d(**common, z=[], mode="lines", line={"color": style.color, "width": 6})
+    # Lines only: hundreds of SVG markers per path would slow every playback frame.
+    # simplify=False keeps one SVG vertex per step, so playback can reveal a path by length.
     return go.Scatter(
-        **common,
-        mode="lines+markers",
-        line={"color": style.color, "width": 2.5},
-        marker={"size": 3, "color": style.color},
+        **common, mode="lines", line={"color": style.color, "width": 2.5, "simplify": False}
     )
 
 
@@ -337,7 +336,7 @@ def loss_figure(styles: Sequence[TraceStyle], steps: int) -> go.Figure:
                 name=style.legend_name,
                 legendgroup=style.id,
                 visible=style.visible,
-                line={"color": style.color, "width": 2.5},
+                line={"color": style.color, "width": 2.5, "simplify": False},
                 hovertemplate=f"<b>{style.title}</b> step %{{x}}<br>J−J*=%{{y:.4g}}<extra></extra>",
             )
         )

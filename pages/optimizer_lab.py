@@ -163,7 +163,7 @@ def new_figures(settings: LabSettings, payload: dict[str, Any]) -> tuple[dict, d
     styles = trace_styles(settings, payload)
     shown = ",".join(f"{s.id}:{int(s.visible)}:{s.diverged_at}" for s in styles)
     start = f"{format_float(settings.start[0])},{format_float(settings.start[1])}"
-    key = f"fig:lab:v1:{settings.landscape}:{settings.view}:{start}:{settings.steps}:{shown}"
+    key = f"fig:lab:v2:{settings.landscape}:{settings.view}:{start}:{settings.steps}:{shown}"
 
     def build() -> tuple[dict, dict, dict, dict]:
         contour, overlay = full_landscape_figures(settings, payload)
@@ -228,16 +228,35 @@ def patch_side_figure(settings: LabSettings, payload: dict[str, Any], with_names
     return patch
 
 
+_PLAIN_SYMBOLS = {
+    r"\eta_0": "η₀",
+    r"\alpha": "α",
+    r"\gamma": "γ",
+    r"\beta_1": "β₁",
+    r"\beta_2": "β₂",
+    r"\epsilon": "ε",
+}
+
+
+def plain_symbol(latex: str) -> str:
+    """A hyperparameter's symbol as text ('\\beta_1' -> 'β₁'; 'k' stays 'k')."""
+    return _PLAIN_SYMBOLS.get(latex, latex)
+
+
 def equation_blocks(settings: LabSettings) -> list[EquationBlock]:
     blocks = []
     for row in settings.enabled:
         spec = OPTIMIZERS[row.id]
         schedule = SCHEDULES[row.schedule]
-        values = {r"\eta_0": format_float(row.lr)}
+        values = {"η₀": format_float(row.lr)}
         for parameter in schedule.parameters:
-            values[parameter.latex] = format_float(row.schedule_values[parameter.name])
+            values[plain_symbol(parameter.latex)] = format_float(
+                row.schedule_values[parameter.name]
+            )
         for parameter in spec.rule_hyperparameters:
-            values[parameter.latex] = format_float(row.hyperparam_values[parameter.name])
+            values[plain_symbol(parameter.latex)] = format_float(
+                row.hyperparam_values[parameter.name]
+            )
         blocks.append(
             EquationBlock(
                 id=row.id,
