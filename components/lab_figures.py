@@ -324,8 +324,10 @@ def _head_trace(style: TraceStyle, view: str):
     return go.Scatter(**common, marker=marker)
 
 
-def loss_figure(styles: Sequence[TraceStyle], steps: int) -> go.Figure:
-    """J − J* against the step, log y, one trace per optimizer (data filled by the browser)."""
+def _per_step_chart(
+    styles: Sequence[TraceStyle], steps: int, y_title: str, y_symbol: str, name: str
+) -> go.Figure:
+    """A log-y chart against the step with one (empty) line per optimizer."""
     fig = go.Figure()
     for style in styles:
         fig.add_trace(
@@ -337,7 +339,9 @@ def loss_figure(styles: Sequence[TraceStyle], steps: int) -> go.Figure:
                 legendgroup=style.id,
                 visible=style.visible,
                 line={"color": style.color, "width": 2.5, "simplify": False},
-                hovertemplate=f"<b>{style.title}</b> step %{{x}}<br>J−J*=%{{y:.4g}}<extra></extra>",
+                hovertemplate=(
+                    f"<b>{style.title}</b> step %{{x}}<br>{y_symbol}=%{{y:.4g}}<extra></extra>"
+                ),
             )
         )
     fig.update_layout(
@@ -347,47 +351,23 @@ def loss_figure(styles: Sequence[TraceStyle], steps: int) -> go.Figure:
         plot_bgcolor="white",
         xaxis={"title": {"text": "step t"}, "range": [0, max(steps, 1)], "gridcolor": "#eef1f5"},
         yaxis={
-            "title": {"text": "J(w) − J*"},
+            "title": {"text": y_title},
             "type": "log",
             "gridcolor": "#eef1f5",
             "exponentformat": "power",
         },
         showlegend=False,
-        uirevision="loss",
+        uirevision=name,
         hovermode="x unified",
     )
     return fig
+
+
+def loss_figure(styles: Sequence[TraceStyle], steps: int) -> go.Figure:
+    """J − J* against the step, log y, one trace per optimizer (data filled by the browser)."""
+    return _per_step_chart(styles, steps, "J(w) − J*", "J−J*", "loss")
 
 
 def schedule_figure(styles: Sequence[TraceStyle], steps: int) -> go.Figure:
     """The learning rate η_t each optimizer used, against the step (data filled by the browser)."""
-    fig = go.Figure()
-    for style in styles:
-        fig.add_trace(
-            go.Scatter(
-                x=[],
-                y=[],
-                mode="lines",
-                name=style.title,
-                visible=style.visible,
-                line={"color": style.color, "width": 2},
-                hovertemplate=f"<b>{style.title}</b> step %{{x}}<br>η=%{{y:.4g}}<extra></extra>",
-            )
-        )
-    fig.update_layout(
-        margin={"l": 60, "r": 10, "t": 10, "b": 40},
-        font=FONT,
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        xaxis={"title": {"text": "step t"}, "range": [0, max(steps, 1)], "gridcolor": "#eef1f5"},
-        yaxis={
-            "title": {"text": "η_t"},
-            "type": "log",
-            "gridcolor": "#eef1f5",
-            "exponentformat": "power",
-        },
-        showlegend=False,
-        uirevision="schedule",
-        hovermode="x unified",
-    )
-    return fig
+    return _per_step_chart(styles, steps, "η_t", "η", "schedule")

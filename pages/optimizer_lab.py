@@ -163,7 +163,7 @@ def new_figures(settings: LabSettings, payload: dict[str, Any]) -> tuple[dict, d
     styles = trace_styles(settings, payload)
     shown = ",".join(f"{s.id}:{int(s.visible)}:{s.diverged_at}" for s in styles)
     start = f"{format_float(settings.start[0])},{format_float(settings.start[1])}"
-    key = f"fig:lab:v2:{settings.landscape}:{settings.view}:{start}:{settings.steps}:{shown}"
+    key = f"fig:lab:v3:{settings.landscape}:{settings.view}:{start}:{settings.steps}:{shown}"
 
     def build() -> tuple[dict, dict, dict, dict]:
         contour, overlay = full_landscape_figures(settings, payload)

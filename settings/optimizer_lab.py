@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from landscapes import LANDSCAPES, get_landscape
 from optimizers.specs import OPTIMIZERS, SCHEDULES
@@ -28,6 +28,7 @@ from settings.fields import (
     parse_float,
     parse_int,
 )
+from settings.query import PASSTHROUGH_KEYS, split_query
 
 DEFAULT_LANDSCAPE = "himmelblau"
 DEFAULT_STEPS = 500
@@ -35,10 +36,6 @@ MAX_STEPS = 5000
 MAX_NOISE = 1000.0
 MAX_SEED = 2**31 - 1
 VIEWS = ("contour", "surface")
-# URL keys owned by the classroom tools (hidden controls, presentation mode), kept as they are.
-PASSTHROUGH_KEYS = ("hide", "present")
-# Longest query string considered; anything longer is treated as hostile and ignored.
-MAX_QUERY_LENGTH = 8000
 
 
 @dataclass(frozen=True)
@@ -316,37 +313,9 @@ def from_query(query: str | None) -> tuple[LabSettings, list[str], dict[str, str
     Returns (settings, messages, passthrough) where passthrough keeps the classroom keys.
     A malformed or hostile query yields the defaults for whatever could not be used.
     """
-    messages: list[str] = []
-    text = query or ""
-    if not isinstance(text, str):
-        return (
-            LabSettings.default(),
-            ["The link's settings could not be read; showing defaults."],
-            {},
-        )
-    if len(text) > MAX_QUERY_LENGTH:
-        return (
-            LabSettings.default(),
-            ["The link is too long to be a settings link; showing defaults."],
-            {},
-        )
-    pairs = parse_qsl(text.removeprefix("?"), keep_blank_values=True)
-    raw: dict[str, str] = {}
-    passthrough: dict[str, str] = {}
-    known = known_keys()
-    unknown: list[str] = []
-    for key, value in pairs:
-        if key in PASSTHROUGH_KEYS:
-            passthrough[key] = value
-        elif key in known:
-            raw[key] = value
-        else:
-            unknown.append(key)
-    if unknown:
-        shown = ", ".join(repr(k[:30]) for k in unknown[:5])
-        messages.append(
-            f"The link has settings this page does not know ({shown}); they were ignored."
-        )
+    raw, passthrough, messages = split_query(query, known_keys())
+    if raw is None:
+        return LabSettings.default(), messages, {}
     # The landscape decides the default start, so it is parsed first.
     base = LabSettings.default()
     if "landscape" in raw:

@@ -24,7 +24,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from playground import (
     ACTIVATIONS,
@@ -44,15 +44,11 @@ from settings.fields import (
     parse_float,
     parse_int,
 )
+from settings.query import PASSTHROUGH_KEYS, UNREADABLE, split_query
 
 VIEWS = ("weights", "gradients")
 TABS = ("train", "compare")
-# URL keys owned by the classroom tools (hidden controls, presentation mode), kept as they are.
-PASSTHROUGH_KEYS = ("hide", "present")
-# Longest query string considered; anything longer is treated as hostile and ignored.
-MAX_QUERY_LENGTH = 8000
 FULL_BATCH = "full"
-UNREADABLE = "The link's settings could not be read; showing defaults."
 
 _DEFAULT_CONFIG = PlaygroundConfig()
 
@@ -535,34 +531,9 @@ def from_query(query: Any) -> tuple[PlaygroundSettings, list[str], dict[str, str
 
 
 def _from_query(query: Any) -> tuple[PlaygroundSettings, list[str], dict[str, str]]:
-    messages: list[str] = []
-    if query is None:
-        query = ""
-    if not isinstance(query, str):
-        return PlaygroundSettings(), [UNREADABLE], {}
-    if len(query) > MAX_QUERY_LENGTH:
-        return (
-            PlaygroundSettings(),
-            ["The link is too long to be a settings link; showing defaults."],
-            {},
-        )
-    pairs = parse_qsl(query.removeprefix("?"), keep_blank_values=True)
-    raw: dict[str, str] = {}
-    passthrough: dict[str, str] = {}
-    known = known_keys()
-    unknown: list[str] = []
-    for key, value in pairs:
-        if key in PASSTHROUGH_KEYS:
-            passthrough[key] = value
-        elif key in known:
-            raw.setdefault(key, value)  # a repeated key: the first one counts
-        else:
-            unknown.append(key)
-    if unknown:
-        shown = ", ".join(repr(k[:30]) for k in unknown[:5])
-        messages.append(
-            f"The link has settings this page does not know ({shown}); they were ignored."
-        )
+    raw, passthrough, messages = split_query(query, known_keys())
+    if raw is None:
+        return PlaygroundSettings(), messages, {}
     result = parse_flat(raw, PlaygroundSettings())
     return result.settings, messages + result.messages, passthrough
 
