@@ -23,6 +23,7 @@ from components.classroom import (
 )
 from components.share import classroom_panel, copy_link_button
 from jax_config import configure_jax
+from serving.api import init_api
 from serving.cache import init_cache
 from serving.config import ServerConfig
 
@@ -103,6 +104,7 @@ def create_app(config: ServerConfig | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     init_cache(app.server, config)
+    init_api(app.server)
     _install_error_handler(app.server)
     app.layout = html.Div(
         [

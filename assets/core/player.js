@@ -188,14 +188,4 @@
     const found = roleOf(event.target);
     if (found && found.role === "speed") found.player.setSpeed(event.target.value);
   });
-
-  /* Decode a base64 little-endian typed array sent by the server ({dtype, shape, data}). */
-  LossViz.decode = function (encoded) {
-    if (!encoded || typeof encoded.data !== "string") return encoded;
-    const bytes = Uint8Array.from(atob(encoded.data), (c) => c.charCodeAt(0));
-    const Kind = { float32: Float32Array, float64: Float64Array, uint8: Uint8Array, int32: Int32Array }[
-      encoded.dtype
-    ];
-    return new Kind(bytes.buffer);
-  };
 })();

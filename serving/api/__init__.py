@@ -1,0 +1,88 @@
+"""GET endpoints for the data the browser draws: immutable, versioned, binary, shared-cached.
+
+A callback validates a page's settings and answers with small JSON plus the URLs to fetch; the
+heavy numbers (a landscape's grid, a run) come from these endpoints. Each URL carries the
+canonical settings query and `v=<code version>`, so
+
+* any worker on any host can answer it (nothing but the URL is needed),
+* the answer never changes for that URL: `Cache-Control: public, max-age=31536000, immutable`,
+  so browsers and nginx keep it (an old `v` after a deploy is still answered, without the
+  long-lived header),
+* the server computes it once per shared cache (`serving.cache.get_or_compute`), storing the
+  gzip-compressed LVZ1 container (components/encoding.py), sent as is with
+  `Content-Encoding: gzip` to every client that accepts it.
+
+Bad requests get a 400 with `{"error": "<sentence>"}`, never a 500 or a trace.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections.abc import Callable
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
+
+from serving.cache import get_or_compute
+
+VERSION_KEY = "LOSSVIZ_DATA_VERSION"
+IMMUTABLE = "public, max-age=31536000, immutable"
+# Level 6: within 2 % of level 9's size at a third of its CPU.
+GZIP_LEVEL = 6
+
+api = Blueprint("lossviz_api", __name__, url_prefix="/api")
+
+
+def init_api(server: Flask) -> None:
+    """Register every data endpoint and fix the code version URLs carry."""
+    from serving.api import landscape  # noqa: F401  (each module registers its routes)
+    from serving.response_cache import code_fingerprint
+
+    server.config.setdefault(VERSION_KEY, code_fingerprint())
+    server.register_blueprint(api)
+
+
+def data_version() -> str:
+    """The code version in every data URL (a deploy changes it, so old caches never serve)."""
+    return current_app.config[VERSION_KEY]
+
+
+def data_url(path: str, query: str = "") -> str:
+    """The browser's URL of endpoint `path` (e.g. "landscape/bowl.bin") for `query`.
+
+    Relative to Dash's requests_pathname_prefix, so an app mounted under a prefix works.
+    """
+    import dash
+
+    separator = "&" if query else ""
+    return dash.get_relative_path(f"/api/{path}") + f"?{query}{separator}v={data_version()}"
+
+
+@api.route("/", defaults={"unknown": ""}, methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
+@api.route("/<path:unknown>", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
+def not_found(unknown: str) -> tuple[Response, int]:
+    """Anything else under /api/ is a JSON 404 (not Dash's page shell)."""
+    return jsonify({"error": "Unknown data endpoint."}), 404
+
+
+def bad_request(message: str) -> tuple[Response, int]:
+    """A 400 whose body is one sentence the page can show."""
+    return jsonify({"error": message}), 400
+
+
+def binary_response(cache_key: str, build: Callable[[], bytes]) -> Response:
+    """The container `build()` makes for `cache_key`, compressed once and cached for everyone."""
+    compressed = get_or_compute(
+        f"bin:{data_version()}:{cache_key}", lambda: gzip.compress(build(), GZIP_LEVEL, mtime=0)
+    )
+    etag = hashlib.sha256(compressed).hexdigest()[:32]
+    accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "").lower()
+    body = compressed if accepts_gzip else gzip.decompress(compressed)
+    response = Response(body, status=200, mimetype="application/octet-stream")
+    if accepts_gzip:
+        response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["ETag"] = f'"{etag}"'
+    current = request.args.get("v") == data_version()
+    response.headers["Cache-Control"] = IMMUTABLE if current else "no-cache"
+    return response
