@@ -26,6 +26,7 @@ from jax_config import configure_jax
 from serving.api import init_api
 from serving.cache import init_cache
 from serving.config import ServerConfig
+from serving.static_cache import init_static_cache
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("lossviz")
@@ -95,6 +96,9 @@ def create_app(config: ServerConfig | None = None) -> Dash:
         use_pages=True,
         pages_folder=str(HERE / "pages"),
         assets_folder=str(HERE / "assets"),
+        # assets/vendor/ (vendored libraries, their build) is loaded on demand by
+        # assets/core/vendor.js, never included in the page; its files are still served.
+        assets_path_ignore=["^vendor$"],
         serve_locally=True,
         title="Loss Landscape Lab",
         update_title=None,
@@ -104,6 +108,7 @@ def create_app(config: ServerConfig | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     init_cache(app.server, config)
+    init_static_cache(app.server)
     init_api(app.server)
     _install_error_handler(app.server)
     app.layout = html.Div(
