@@ -27,6 +27,7 @@ from serving.api import init_api
 from serving.cache import init_cache
 from serving.config import ServerConfig
 from serving.static_cache import init_static_cache
+from serving.timing import init_timing
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("lossviz")
@@ -109,6 +110,7 @@ def create_app(config: ServerConfig | None = None) -> Dash:
     )
     init_cache(app.server, config)
     init_static_cache(app.server)
+    init_timing(app.server)
     init_api(app.server)
     _install_error_handler(app.server)
     app.layout = html.Div(

@@ -2,14 +2,16 @@
 
 It keeps every component's props from the layout and the callback responses, builds the exact
 POST /_dash-update-component bodies (pattern-matching ALL ids included), and lists what the
-renderer fires next (initial callbacks of new components, chained callbacks). Used by the
-warm-up (to open the gallery presets in-process), the load benchmark and the cluster test.
+renderer fires next (initial callbacks of new components, chained callbacks), and which
+immutable URLs a response asks the browser to GET (stores whose data has a `"fetch": [url, ...]`
+list, the app's convention for heavy data). Used by the warm-up (to open the gallery presets
+in-process), the load benchmark and the cluster test.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,6 +76,7 @@ class DashState:
     baseline: dict[str, Any] = field(default_factory=dict)  # control values as the page opened
     hrefs: list[str] = field(default_factory=list)  # every link on the page, in order
     groups: dict[str, str] = field(default_factory=dict)  # data-group -> label, page order
+    types: dict[str, str] = field(default_factory=dict)  # key -> component type ("Store", ...)
 
     def add_layout(self, tree: Any) -> list[str]:
         added = []
@@ -90,6 +93,7 @@ class DashState:
             key = id_key(component_id)
             self.props[key] = component["props"]
             self.ids[key] = component_id
+            self.types[key] = str(component.get("type", ""))
             added.append(key)
         return added
 
@@ -127,6 +131,21 @@ class DashState:
 
     def server_callbacks(self) -> list[dict[str, Any]]:
         return [d for d in self.dependencies if not d.get("clientside_function")]
+
+    def server_inputs(self) -> list[tuple[Any, str]]:
+        """(id, prop) of every server callback input present on the page, dict ids expanded
+        (the things a user or the page's JS can change to make the server work)."""
+        found: list[tuple[Any, str]] = []
+        for spec in self.server_callbacks():
+            for item in spec["inputs"]:
+                expanded = self._expand(item)
+                for entry in expanded if isinstance(expanded, list) else [expanded]:
+                    if id_key(entry["id"]) not in self.props:
+                        continue
+                    pair = (entry["id"], item["property"])
+                    if pair not in found:
+                        found.append(pair)
+        return found
 
     def triggered_by(self, changed: list[tuple[Any, str]]) -> list[dict[str, Any]]:
         """Server callbacks with one of `changed` (id, prop) among their inputs."""
@@ -194,9 +213,16 @@ class DashState:
         return {"id": expanded["id"], "property": prop}
 
     def apply(self, payload: Mapping[str, Any]) -> list[str]:
-        """Write a callback response into the props; returns keys of components it added."""
+        """Write a callback response (and its `set_props` side updates) into the props;
+        returns keys of components it added."""
         added: list[str] = []
-        for key, props in (payload.get("response") or {}).items():
+        updates = [
+            *(payload.get("response") or {}).items(),
+            *(payload.get("sideUpdate") or {}).items(),
+        ]
+        for key, props in updates:
+            if not isinstance(props, dict):
+                continue
             target = self.props.get(key)
             for prop, value in props.items():
                 if isinstance(value, dict) and "__dash_patch_update" in value:
@@ -229,6 +255,22 @@ class DashState:
                     mine = [(c, p) for c, p in changed if (id_key(c), p) in names] or changed
                     calls.append((spec, mine))
         return calls
+
+    def fetch_urls(self, payload: Mapping[str, Any], added: Sequence[str] = ()) -> list[str]:
+        """URLs the browser GETs after this response: the `fetch` lists of every store value
+        it sets (response and side updates) and of stores it added with initial data; each
+        URL once, in order. Relative URLs without a leading "/" are left as they are."""
+        values: list[Any] = []
+        for section in ("response", "sideUpdate"):
+            for props in (payload.get(section) or {}).values():
+                if isinstance(props, dict):
+                    values.append(props.get("data"))
+        values += [self.props.get(key, {}).get("data") for key in added]
+        urls: list[str] = []
+        for value in values:
+            if isinstance(value, dict) and isinstance(value.get("fetch"), list):
+                urls += [u for u in value["fetch"] if isinstance(u, str) and u]
+        return list(dict.fromkeys(urls))
 
 
 def side_errors(payload: Mapping[str, Any]) -> list[str]:
