@@ -131,10 +131,24 @@ server = app.server
 
 
 def main() -> None:
+    """Serve on LOSSVIZ_HOST:LOSSVIZ_PORT, warming up in the background; print the URL once."""
+    import os
+
     config = ServerConfig.from_env()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    url = f"http://{config.host}:{config.port}/"
-    print(f"Loss Landscape Lab is running at {url}  (Ctrl+C stops it)", flush=True)
+    # Dash and werkzeug each announce the address too (and werkzeug logs every request).
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    app.logger.setLevel(logging.WARNING)
+    # With LOSSVIZ_DEBUG=1 werkzeug's reloader runs this twice: a watcher, then the server
+    # (WERKZEUG_RUN_MAIN=true). The watcher prints the URL; only the server warms up.
+    serving_process = not config.debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true"
+    if serving_process and config.warmup != "off":
+        from serving.warmup import start
+
+        start(server, blocking=False)
+    if not (config.debug and serving_process):
+        url = f"http://{config.host}:{config.port}/"
+        print(f"Loss Landscape Lab is running at {url}  (Ctrl+C stops it)", flush=True)
     app.run(host=config.host, port=config.port, debug=config.debug)
 
 

@@ -4,9 +4,10 @@ Everything comes from the LOSSVIZ_* environment variables (serving/config.py, do
 
 * No preload: the master never imports the app, so no JAX array or compiled program exists
   before the fork (forking after JAX work is unsafe). Each worker imports the app itself.
-* Each worker warms up after the fork and before it accepts a connection (`post_worker_init`
-  -> serving.warmup.warm_up): compiles the engines' programs and touches the HTTP path.
-  LOSSVIZ_WARMUP=background serves at once and warms up in a thread; =off skips it.
+* Each worker warms up after the fork (`post_worker_init` -> serving.warmup.start): the first
+  phase (the lab's default program, the playground's default bucket, the layout routes) before
+  it accepts a connection, everything else in a background thread while it serves.
+  LOSSVIZ_WARMUP=background serves at once and runs both phases in the thread; =off skips it.
 * The persistent JAX compilation cache (LOSSVIZ_JAX_CACHE_DIR, default ~/.cache/lossviz-jax,
   "off" disables it) makes a restarted worker load its programs instead of compiling them.
 """
@@ -39,7 +40,7 @@ workers = _config.workers
 threads = _config.threads
 worker_class = "gthread" if _config.threads > 1 else "sync"
 preload_app = False
-# Warm-up runs before a worker's first heartbeat: give a cold compile room.
+# The first warm-up phase runs before a worker's first heartbeat: give a cold compile room.
 timeout = 120
 graceful_timeout = 20
 keepalive = 5
@@ -65,12 +66,14 @@ def post_worker_init(worker):  # type: ignore[no-untyped-def]
     if _config.warmup == "off":
         return
     try:
-        from serving.warmup import start_background, warm_up
+        from serving.warmup import FIRST, start
 
-        if _config.warmup == "background":
-            start_background(worker.wsgi)
-            return
-        report = warm_up(worker.wsgi)
-        worker.log.info("lossviz warm-up %s in %.2fs", report.status, report.seconds)
+        report = start(worker.wsgi, blocking=_config.warmup == "sync")
+        first = report.phases[FIRST]
+        worker.log.info(
+            "lossviz warm-up: first phase %s in %ss, the rest in the background",
+            first.get("status"),
+            first.get("seconds", "-"),
+        )
     except Exception:  # warm-up must never stop the worker from serving
         worker.log.exception("lossviz warm-up crashed; serving without it")

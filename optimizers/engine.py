@@ -2,8 +2,11 @@
 
     trajectories(landscape_id, start, configs, steps, noise_sigma=0.0, seed=0) -> [Trajectory]
 
-Two compiled programs (capacities ``STEP_BUCKETS``, see ``program.simulate``) serve every
-request; all six optimizers always run (2-D, nearly free) and the enabled ones are returned.
+Two compiled programs over the whole landscape catalog (capacities ``STEP_BUCKETS``, see
+``program.simulate``) serve every request, plus a third for the default landscape alone up to
+``FAST_START_CAPACITY`` steps (``program.simulate_single_landscape``: ~10x cheaper to compile, so
+a fresh worker serves the lab's first page within a second; also the fastest per call). All six
+optimizers always run (2-D, nearly free) and the enabled ones are returned.
 Every number is runtime data, so changing any of them never recompiles: learning rates and
 schedules (the per-update rates are tabulated here on the host with ``schedule_table``),
 alpha, gamma, beta1, beta2, eps, the start, noise sigma and the noise itself, the number of
@@ -29,6 +32,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from jax_config import first_call
 from optimizers.batched import SLOTS
 from optimizers.config import OptimizerConfig
 from optimizers.program import (
@@ -40,6 +44,7 @@ from optimizers.program import (
     STEP_INPUT_WIDTH,
     LandscapeFn,
     simulate,
+    simulate_single_landscape,
 )
 from optimizers.schedules import schedule_table
 
@@ -51,9 +56,17 @@ size (one 5000-row program for everything cost ~0.25 ms more per call)."""
 
 BRANCH_PER_STEP: Mapping[int, bool] = MappingProxyType({1000: False, MAX_STEPS: True})
 """Landscape dispatch of each program (``program.simulate``): up to 1000 steps (the default
-and most runs) one branch per landscape around the whole loop, ~0.5 us per step for all six
-optimizers but ~6 s of CPU to compile; longer runs a switch inside every step, ~1 us per step
-and ~2 s to compile (2-core CI machine)."""
+and most runs) one branch per landscape around the whole loop, ~0.6 us per step for all six
+optimizers but ~2.5 s of CPU to compile (~4 s under load); longer runs a switch inside every
+step, ~1 us per step and ~1.2 s to compile (2-core machine)."""
+
+FAST_START_CAPACITY = STEP_BUCKETS[0]
+"""Runs of the default landscape up to this many steps (the lab's first page, and most runs)
+use ``program.simulate_single_landscape``: one landscape, no switch, ~0.3 s to compile."""
+
+PROGRAMS: tuple[str, ...] = ("default", *(f"steps<={c}" for c in STEP_BUCKETS))
+"""The compiled programs, in warm-up priority order (``warm_up_program``): the default
+landscape's first (what a first page needs), then the catalog's, shortest runs first."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -194,14 +207,20 @@ def run_engine(
     ints = np.array([landscape_index, steps], dtype=np.int64)
     capacity = capacity_for(steps)
     step_inputs = _step_inputs(slot_configs, steps, capacity, sigma, seed)
-    history, diverged = simulate(
-        hyper,
-        run,
-        ints,
-        step_inputs,
-        landscape_fns=landscape_fns,
-        capacity=capacity,
-        branch_per_step=BRANCH_PER_STEP[capacity],
+    # One landscape: its own program (no switch); several: the catalog's program.
+    program = simulate_single_landscape if len(landscape_fns) == 1 else simulate
+    branch_per_step = BRANCH_PER_STEP[capacity] and len(landscape_fns) > 1
+    history, diverged = first_call(
+        (program, landscape_fns, capacity, branch_per_step),
+        lambda: program(
+            hyper,
+            run,
+            ints,
+            step_inputs,
+            landscape_fns=landscape_fns,
+            capacity=capacity,
+            branch_per_step=branch_per_step,
+        ),
     )
     history, diverged = np.asarray(history), np.asarray(diverged)
 
@@ -248,25 +267,42 @@ def trajectories(
     Gaussian gradient noise (see module docstring). Raises ``KeyError`` for an unknown landscape,
     ``ValueError`` for invalid arguments; a diverging optimizer never raises.
     """
-    from landscapes import get_landscape
+    from landscapes import DEFAULT_LANDSCAPE_ID, get_landscape
 
     landscape = get_landscape(landscape_id)
-    ids, fns = _landscape_table()
-    return run_engine(
-        fns, ids.index(landscape.id), landscape.domain, start, configs, steps, noise_sigma, seed
-    )
+    if landscape.id == DEFAULT_LANDSCAPE_ID and 1 <= int(steps) <= FAST_START_CAPACITY:
+        fns, index = (landscape.fn,), 0
+    else:
+        ids, fns = _landscape_table()
+        index = ids.index(landscape.id)
+    return run_engine(fns, index, landscape.domain, start, configs, steps, noise_sigma, seed)
+
+
+def warm_up_program(name: str) -> None:
+    """Compile (or load from the persistent cache) program ``name`` of ``PROGRAMS``.
+
+    Cold, on the 2-core machine: "default" ~0.6 s, "steps<=1000" ~3 s, "steps<=5000" ~1.5 s
+    (wall, one worker alone); with the persistent compilation cache (jax_config.py) each
+    loads in ~0.1–0.6 s (tracing is not cached).
+    """
+    from landscapes import DEFAULT_LANDSCAPE_ID, get_landscape
+
+    configs = [OptimizerConfig.default(optimizer_id) for optimizer_id in SLOTS]
+    if name == "default":
+        landscape = get_landscape(DEFAULT_LANDSCAPE_ID)
+        trajectories(landscape.id, landscape.start, configs, FAST_START_CAPACITY)
+        return
+    capacities = {f"steps<={c}": c for c in STEP_BUCKETS}
+    if name not in capacities:
+        raise ValueError(f"unknown program {name!r}; one of {', '.join(PROGRAMS)}")
+    ids, _ = _landscape_table()
+    # Any landscape but the default (which has its own program up to FAST_START_CAPACITY).
+    landscape = get_landscape(next(i for i in ids if i != DEFAULT_LANDSCAPE_ID))
+    trajectories(landscape.id, landscape.start, configs, capacities[name])
 
 
 def warm_up() -> None:
-    """Compile (or load from the persistent cache) both programs; call once per worker.
-
-    ~8 s of CPU on the 2-core machine without the persistent compilation cache
-    (``JAX_COMPILATION_CACHE_DIR``, see jax_config.py), well under a second with it.
-    """
-    from landscapes import get_landscape
-
-    ids, _ = _landscape_table()
-    landscape = get_landscape(ids[0])
-    configs = [OptimizerConfig.default(optimizer_id) for optimizer_id in SLOTS]
-    for capacity in STEP_BUCKETS:
-        trajectories(landscape.id, landscape.start, configs, capacity)
+    """Compile (or load from the persistent cache) every program of ``PROGRAMS``, in order;
+    call once per worker (serving/warmup.py calls ``warm_up_program`` one by one instead)."""
+    for name in PROGRAMS:
+        warm_up_program(name)

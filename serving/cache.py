@@ -2,8 +2,11 @@
 
 Keys are canonical strings built by each page's settings object (`Settings.cache_key()`), never
 the repr of arrays. Values are plain numpy/JSON-able results, pickled by the backend.
-SimpleCache (in-process) is the embedded default; RedisCache shares results between workers
-and hosts. If the backend fails (Redis down), the page still works: the result is computed,
+`simple` (the embedded default) is `BoundedMemoryCache`: in-process, bounded in bytes
+(LOSSVIZ_CACHE_MAX_MB), least recently used first out. RedisCache shares results between
+workers and hosts (bound it with Redis' `maxmemory` + `allkeys-lru`, docs/deploy.md);
+FileSystemCache is bounded by its entry count (`FILESYSTEM_THRESHOLD`).
+If the backend fails (Redis down), the page still works: the result is computed,
 the failure is logged once (not once per request), and the response says
 `X-Lossviz-Cache: error`. After a failure the cache is bypassed for LOSSVIZ_CACHE_RETRY seconds,
 so a hung Redis costs one timeout per retry window, not one per request.
@@ -11,14 +14,19 @@ so a hung Redis costs one timeout per retry window, not one per request.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import math
+import pickle
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
+from cachetools import TLRUCache
 from flask import Flask, current_app, g, has_app_context, has_request_context
 from flask_caching import Cache
+from flask_caching.backends.base import BaseCache
 
 from serving.config import ServerConfig
 
@@ -29,6 +37,136 @@ T = TypeVar("T")
 CACHE_HEADER = "X-Lossviz-Cache"
 INSTANCE_HEADER = "X-Lossviz-Instance"
 HEALTH_KEY = "lossviz.cache_health"
+MB = 1 << 20
+# FileSystemCache keeps at most this many entries (flask-caching's own bound: by count, not
+# bytes). Entries are 10 KB – 1.5 MB, so the folder stays under ~750 MB.
+FILESYSTEM_THRESHOLD = 500
+
+
+class _Entry(NamedTuple):
+    payload: bytes  # the pickled value: its length is what it costs
+    lifetime: float  # seconds; 0 = until evicted
+    size: int  # bytes charged against the bound (payload + key + bookkeeping)
+
+
+class _ByteBoundedLRU(TLRUCache):
+    """cachetools' TLRUCache (per-entry expiry, least recently used evicted) counting evictions."""
+
+    evictions = 0
+
+    def popitem(self):  # type: ignore[no-untyped-def]
+        item = super().popitem()
+        self.evictions += 1
+        return item
+
+
+class BoundedMemoryCache(BaseCache):
+    """flask-caching backend: an in-process cache bounded in bytes (`LOSSVIZ_CACHE=simple`).
+
+    Values are stored pickled: the charge of an entry is exact (its pickled length, plus its key
+    and `ENTRY_OVERHEAD` bytes of bookkeeping), and every `get` returns a fresh copy, so no
+    caller can change what another one reads. The sum of charges never exceeds `max_bytes`:
+    storing evicts the least recently used entries first (cachetools `TLRUCache` with
+    `getsizeof`), and a value larger than `max_bytes * MAX_ENTRY_FRACTION` is refused (one big
+    result must not flush everyone else's). Each entry expires after its timeout (the default
+    LOSSVIZ_CACHE_TIMEOUT; 0 = never). One lock guards every operation (gthread workers).
+    """
+
+    ENTRY_OVERHEAD = 400  # the key's str object, an OrderedDict node, a heap item, two dict slots
+    MAX_ENTRY_FRACTION = 1 / 8
+
+    def __init__(
+        self,
+        max_bytes: int = 32 * MB,
+        default_timeout: int = 300,
+        ignore_delete_many_errors: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(
+            default_timeout=default_timeout, ignore_delete_many_errors=ignore_delete_many_errors
+        )
+        if max_bytes < 1:
+            raise ValueError(f"max_bytes must be positive, got {max_bytes}")
+        self.max_bytes = int(max_bytes)
+        self.max_entry_bytes = int(self.max_bytes * self.MAX_ENTRY_FRACTION)
+        self._entries = _ByteBoundedLRU(
+            maxsize=self.max_bytes,
+            ttu=_expiry,
+            timer=clock,
+            getsizeof=lambda entry: entry.size,
+        )
+        self._lock = threading.Lock()
+        self.hits = self.misses = self.refused = 0
+
+    @classmethod
+    def factory(
+        cls, app: Flask, config: dict[str, Any], args: list[Any], kwargs: dict[str, Any]
+    ) -> BoundedMemoryCache:
+        return cls(*args, **kwargs)
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                self.misses += 1
+                return None
+            self.hits += 1
+        return pickle.loads(entry.payload)
+
+    def set(self, key: str, value: Any, timeout: int | dt.timedelta | None = None) -> bool:
+        """Store `value`; False (and nothing stored under `key`) when it is too large."""
+        lifetime = self._normalize_timeout(timeout)
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        size = len(payload) + len(key.encode()) + self.ENTRY_OVERHEAD
+        with self._lock:
+            if lifetime < 0 or size > self.max_entry_bytes:
+                self._entries.pop(key, None)  # never leave an older value behind
+                if lifetime >= 0:
+                    self.refused += 1
+                    log.debug("not cached (%d bytes > %d): %s", size, self.max_entry_bytes, key)
+                return False
+            self._entries[key] = _Entry(payload, float(lifetime), size)
+        return True
+
+    def add(self, key: str, value: Any, timeout: int | dt.timedelta | None = None) -> bool:
+        with self._lock:
+            if key in self._entries:
+                return False
+        return self.set(key, value, timeout)
+
+    def has(self, key: str) -> bool:
+        with self._lock:
+            return key in self._entries
+
+    def delete(self, key: str) -> bool:
+        with self._lock:
+            return self._entries.pop(key, None) is not None
+
+    def clear(self) -> bool:
+        with self._lock:
+            self._entries.clear()
+        return True
+
+    def stats(self) -> dict[str, int]:
+        """Entries, bytes charged and the bound, and the hit/miss/eviction/refusal counts."""
+        with self._lock:
+            self._entries.expire()
+            return {
+                "entries": len(self._entries),
+                "bytes": int(self._entries.currsize),
+                "max_bytes": self.max_bytes,
+                "max_entry_bytes": self.max_entry_bytes,
+                "hits": self.hits,
+                "misses": self.misses,
+                "evictions": self._entries.evictions,
+                "refused": self.refused,
+            }
+
+
+def _expiry(_key: str, entry: _Entry, now: float) -> float:
+    """TLRUCache's time-to-use: `now + lifetime`, or never for a lifetime of 0."""
+    return now + entry.lifetime if entry.lifetime > 0 else math.inf
+
 
 # The flask-caching extension object. It holds no per-request state: `init_app` binds it to
 # the server's config once at start-up, as flask-caching intends.
@@ -57,11 +195,20 @@ def cache_settings(config: ServerConfig) -> dict[str, Any]:
             },
         }
     if config.cache == "filesystem":
-        return {**common, "CACHE_TYPE": "FileSystemCache", "CACHE_DIR": config.cache_dir}
+        return {
+            **common,
+            "CACHE_TYPE": "FileSystemCache",
+            "CACHE_DIR": config.cache_dir,
+            "CACHE_THRESHOLD": FILESYSTEM_THRESHOLD,
+        }
     if config.cache == "null":
         return {**common, "CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
-    # In-process: bounded by entries (results and responses are 10 KB – 1.5 MB each).
-    return {**common, "CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 600}
+    # In-process, bounded in bytes (results and responses are 10 KB – 1.5 MB each).
+    return {
+        **common,
+        "CACHE_TYPE": f"{__name__}.BoundedMemoryCache",
+        "CACHE_OPTIONS": {"max_bytes": config.cache_max_mb * MB},
+    }
 
 
 class BackendHealth:
@@ -206,6 +353,9 @@ def backend_status() -> dict[str, Any]:
         status["failures"] = health.failures
         if health.last_error:
             status["last_error"] = health.last_error
+    stats = getattr(cache.cache, "stats", None)
+    if callable(stats):
+        status.update(stats())
     if backend != "redis":
         return status
     client = getattr(cache.cache, "_read_client", None)

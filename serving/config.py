@@ -12,9 +12,11 @@
 | LOSSVIZ_CACHE_RETRY   | 5                        | seconds the cache is bypassed after a failure |
 | LOSSVIZ_CACHE_DIR     | (temp dir)               | folder for LOSSVIZ_CACHE=filesystem          |
 | LOSSVIZ_CACHE_TIMEOUT | 3600                     | seconds a cached result lives (0 = forever)  |
+| LOSSVIZ_CACHE_MAX_MB  | 32                       | bound of the in-process cache (simple), MB   |
 | LOSSVIZ_JAX_CACHE_DIR | off; gunicorn: ~/.cache/lossviz-jax | persistent JAX compilation cache  |
 | LOSSVIZ_INSTANCE      | <hostname>:<pid>         | value of the X-Lossviz-Instance header       |
-| LOSSVIZ_WARMUP        | sync                     | sync, background or off (gunicorn workers)   |
+| LOSSVIZ_WARMUP        | sync                     | sync (first phase before serving), background |
+|                       |                          | (serve at once) or off; see serving/warmup.py |
 | LOSSVIZ_RESPONSE_CACHE | 1                       | 1: identical callbacks share one response    |
 | LOSSVIZ_RESPONSE_CACHE_MAX_KB | 2048             | largest callback response stored             |
 | LOSSVIZ_ACCESS_LOG    | 0                        | 1: gunicorn writes an access log to stderr   |
@@ -56,6 +58,9 @@ class ServerConfig:
     cache_retry: float = 5.0
     cache_dir: str = ""
     cache_timeout: int = 3600
+    # Per process: the warm-up's working set plus a class's first minutes (~13-28 MB measured)
+    # fits, and growth after minute 1 stays within the 30 MB soak budget (docs/deploy.md).
+    cache_max_mb: int = 32
     jax_cache_dir: str = ""
     instance: str = ""
     warmup: str = "sync"
@@ -97,6 +102,7 @@ class ServerConfig:
             cache_dir=env.get("LOSSVIZ_CACHE_DIR", "").strip()
             or os.path.join(tempfile.gettempdir(), "lossviz-cache"),
             cache_timeout=_int(env, "LOSSVIZ_CACHE_TIMEOUT", cls.cache_timeout, 0, 10**8),
+            cache_max_mb=_int(env, "LOSSVIZ_CACHE_MAX_MB", cls.cache_max_mb, 1, 1 << 16),
             jax_cache_dir=env.get("LOSSVIZ_JAX_CACHE_DIR", "").strip(),
             instance=env.get("LOSSVIZ_INSTANCE", "").strip(),
             warmup=warmup,

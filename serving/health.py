@@ -1,10 +1,17 @@
 """Readiness: `/readyz` says whether this process is fit to serve a class.
 
 `/healthz` (Dash's health endpoint) only says the process answers. `/readyz` adds what a load
-balancer or a deploy script needs: warm-up finished in this worker (see serving/warmup.py) and
-the cache backend reachable. 200 when ready, 503 otherwise; the JSON body says why.
-A process that never ran warm-up (`python app.py`, LOSSVIZ_WARMUP=off) reports "not run" and
-is ready: it compiles on first use; so is a worker warming up in the background.
+balancer or a deploy script needs: the first warm-up phase finished in this worker (see
+serving/warmup.py; the background phase may still run, and the JSON says how far it is) and the
+cache backend reachable. 200 when ready, 503 otherwise; the JSON body says why.
+A process that never ran warm-up (LOSSVIZ_WARMUP=off) reports "not run" and is ready: it
+compiles on first use; so is a process warming up entirely in the background (`python app.py`,
+LOSSVIZ_WARMUP=background).
+
+`compiles` counts this process's XLA compilations (`jax_config.compile_counter`): `total`,
+`cache_hits` (loaded from the persistent compilation cache) and `after_warmup` (since both
+phases finished; null before), which must stay 0 under any load. Like every response, /readyz
+carries `X-Lossviz-Instance`, so a client polling it can tell the workers apart.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ READY_PATH = "/readyz"
 
 
 def readiness(server: Flask, config: ServerConfig) -> tuple[bool, dict[str, Any]]:
+    from jax_config import compile_counter
     from serving.cache import backend_status
     from serving.warmup import WARMUP_KEY
 
@@ -27,8 +35,8 @@ def readiness(server: Flask, config: ServerConfig) -> tuple[bool, dict[str, Any]
     warm = report.as_dict() if report is not None else {"status": "not run"}
     cache = backend_status()
     reasons = []
-    if warm["status"] == "running" and warm.get("mode") == "sync":
-        reasons.append("warm-up still running")
+    if report is not None and report.blocking and not report.first_phase_done:
+        reasons.append("warm-up still running (first phase)")
     if not cache["reachable"]:
         reasons.append(f"cache backend {cache['backend']} unreachable")
     body = {
@@ -36,7 +44,11 @@ def readiness(server: Flask, config: ServerConfig) -> tuple[bool, dict[str, Any]
         "reasons": reasons,
         "instance": config.instance_name(),
         "pid": os.getpid(),
+        # The version data URLs carry (`v=`): which code this worker runs.
+        "code_version": server.config.get("LOSSVIZ_DATA_VERSION")
+        or server.config.get("LOSSVIZ_CODE_FINGERPRINT"),
         "warm_up": warm,
+        "compiles": compile_counter().as_dict(),
         "cache": cache,
     }
     return not reasons, body

@@ -28,9 +28,19 @@ def render_site(
     http_listen: str = "80",
     https_listen: str = "443",
     static_cache_dir: str = "/var/cache/nginx/lossviz",
+    static_cache_max_size: str = "1g",
     template: Path = TEMPLATE,
 ) -> str:
-    """The site config with every ${PLACEHOLDER} filled; raises KeyError if one is missing."""
+    """The site config with every ${PLACEHOLDER} filled; raises KeyError if one is missing.
+
+    `static_cache_max_size` bounds nginx's cache of immutable GETs on disk (nginx size syntax:
+    "512m", "1g"); a class's working set (bundles ~6 MB, one landscape or run 10 KB – 1.5 MB
+    compressed) fits in well under 1 GB.
+    """
+    if not re.fullmatch(r"[1-9][0-9]*[kKmMgG]?", static_cache_max_size):
+        raise ValueError(
+            f"static cache size must look like 512m or 1g, got {static_cache_max_size!r}"
+        )
     if not upstreams:
         raise ValueError("at least one --upstream host:port is needed")
     https_port = https_listen.rsplit(":", 1)[-1]
@@ -46,6 +56,7 @@ def render_site(
         "HTTPS_LISTEN": https_listen,
         "HTTPS_ORIGIN": origin,
         "STATIC_CACHE_DIR": static_cache_dir,
+        "STATIC_CACHE_MAX_SIZE": static_cache_max_size,
     }
     return re.sub(r"\$\{([A-Z_]+)\}", lambda match: values[match.group(1)], template.read_text())
 
@@ -85,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--http-listen", default="80")
     parser.add_argument("--https-listen", default="443")
     parser.add_argument("--static-cache-dir", default="/var/cache/nginx/lossviz")
+    parser.add_argument(
+        "--static-cache-max-size", default="1g", help="bound of nginx's cache (512m, 1g, ...)"
+    )
     args = parser.parse_args(argv)
     sys.stdout.write(
         render_site(
@@ -95,6 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             http_listen=args.http_listen,
             https_listen=args.https_listen,
             static_cache_dir=args.static_cache_dir,
+            static_cache_max_size=args.static_cache_max_size,
         )
     )
     return 0

@@ -80,12 +80,14 @@ def init_response_cache(server: Flask, *, max_kb: int, fingerprint: str | None =
         g.lossviz_response_key = key
         backend = health()
         if backend is not None and not backend.available():
+            g.lossviz_cache = "error"  # inside the bypass window after a failure: computed
             return None
         try:
             stored = cache.get(key)
         except Exception as error:  # backend down: compute
             if backend is not None:
                 backend.failed("get", error)
+            g.lossviz_cache = "error"
             return None
         if backend is not None:
             backend.succeeded()
