@@ -66,7 +66,12 @@ def post_worker_init(worker):  # type: ignore[no-untyped-def]
     if _config.warmup == "off":
         return
     try:
+        from serving.cache import HEALTH_KEY
         from serving.warmup import FIRST, start
+
+        if HEALTH_KEY not in getattr(worker.wsgi, "extensions", {}):
+            worker.log.info("lossviz warm-up skipped: %r is not the lossviz app", worker.wsgi)
+            return
 
         report = start(worker.wsgi, blocking=_config.warmup == "sync")
         first = report.phases[FIRST]

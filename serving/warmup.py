@@ -350,7 +350,9 @@ def open_page(client: Any, path: str, search: str = "") -> tuple[Any, int]:
     fetched: set[str] = set()
     requests = 2 + _fetch(client, state.fetch_urls({}, added), fetched)
     state.props.setdefault("_pages_location", {}).update({"pathname": path, "search": search})
-    router = next(s for s in state.server_callbacks() if ROUTER_OUTPUT in s["output"])
+    router = next((s for s in state.server_callbacks() if ROUTER_OUTPUT in s["output"]), None)
+    if router is None:
+        raise RuntimeError(f"{path}{search}: the app has no pages router to open pages with")
     queue = [(router, [("_pages_location", "pathname"), ("_pages_location", "search")], 0)]
     while queue:
         spec, changed, depth = queue.pop(0)
