@@ -8,8 +8,9 @@ Quick start (also works in a notebook)::
     import playground as pg
     run = pg.train(pg.PlaygroundConfig(dataset="xor"))        # -> PlaygroundRun (numpy)
     runs = pg.train_inits(pg.PlaygroundConfig())              # zero / too_small / appropriate /
-                                                              # too_large, one jitted call
+                                                              # too_large, same program
     maps = pg.activation_maps(run, snapshot_index=-1)         # (n_neurons + 1, 40, 40)
+    pg.warm_up()                                              # compile the fixed program set
 
 Public API
 ----------
@@ -20,35 +21,42 @@ Public API
     optimizer="gd"  lr=0.1  optimizer_params={} (missing -> optimizers.OPTIMIZERS defaults)
     schedule="constant"  schedule_params={} (missing -> optimizers.SCHEDULES defaults)
     batch_size=None (full batch; values >= n_train mean full batch)  l1=0.0  l2=0.0
-    keep_prob=1.0 (dropout off)  epochs=500  snapshot_every=None (auto: ceil(epochs / 50))
+    keep_prob=1.0 (dropout off)  epochs=500  snapshot_every=None (the frame interval k;
+    auto: ceil(epochs / 1000), i.e. every epoch a frame up to 1000 epochs)
     grid_size=50  seed=0 (init noise, minibatch order, dropout masks)
   derived: layer_sizes, n_train, effective_batch_size, steps_per_epoch,
-  effective_snapshot_every, snapshot_epochs, resolved_optimizer_params(),
-  resolved_schedule_params()
+  effective_snapshot_every (= frame_every), snapshot_epochs (= frame_epochs),
+  resolved_optimizer_params(), resolved_schedule_params()
 
 ``validate(config) -> list[str]`` (never raises; empty = valid), ``check(config)`` raises
 ``ConfigError(ValueError)`` with ``.messages``. Ranges: ``playground.config.*_RANGE``,
-``MAX_SNAPSHOTS`` (61), ``MAX_UPDATES`` (epochs × minibatches per epoch ≤ 200 000).
+``MAX_FRAMES`` = ``MAX_SNAPSHOTS`` (1001), ``MAX_UPDATES`` (epochs × minibatches per epoch
+≤ 200 000).
 
 ``train(config) -> PlaygroundRun`` and ``train_inits(config, inits=DEMO_INIT_IDS) ->
-dict[str, PlaygroundRun]`` (one jitted call, the schemes trained in turn on the same data with
-the same seed: same Z, minibatches and dropout masks; each scheme at its default scale;
-config.init / init_scale ignored; keys in the order of ``inits``). Both raise ``ConfigError``.
+dict[str, PlaygroundRun]`` (the same compiled program called once per scheme, calls dispatched
+together; the schemes trained on the same data with the same seed: same Z, minibatches and
+dropout masks; each scheme at its default scale; config.init / init_scale ignored; keys in the
+order of ``inits``). Both raise ``ConfigError``.
 
 ``PlaygroundRun`` (frozen, numpy float32; n = last_epoch + 1 rows, row e = after e epochs)::
 
     config, dataset (Dataset), epochs (n,) int32, train_loss, test_loss, train_accuracy,
     test_accuracy, penalty, learning_rate (n,), weight_norms, grad_norms, bias_grad_norms
-    (n, n_layers), snapshot_epochs (S,) int32, weights[l] (S, n_in, n_out), biases[l] (S, n_out),
-    weight_grads[l] (S, n_in, n_out), bias_grads[l] (S, n_out), boundary (S, G, G),
-    grid_x, grid_y (G,), diverged_at (int | None)
-    properties/methods: last_epoch, n_snapshots, layer_sizes, boundary_uint8(), params_at(s)
+    (n, n_layers), snapshot_epochs (S,) int32 (the frames' epochs), weights[l] (S, n_in, n_out),
+    biases[l] (S, n_out), weight_grads[l] (S, n_in, n_out), bias_grads[l] (S, n_out),
+    diverged_at (int | None); lazily computed on first access (a compiled forward pass; the
+    page never needs them): boundary (S, G, G), grid_x, grid_y (G,)
+    properties/methods: last_epoch, n_snapshots (= n_frames), frame_epochs, layer_sizes,
+    boundary_uint8(), params_at(s)
 
   Losses are mean BCE (data loss) of the evaluation-mode network on the whole split; the
-  objective minimised is train_loss + penalty. Gradients (norms and snapshots) are of the
+  objective minimised is train_loss + penalty. Gradients (norms and frames) are of the
   full-batch training data loss. ``boundary[s, i, j] = P(y = 1 | (grid_x[j], grid_y[i]))``.
-  A run whose loss/gradient/weights become non-finite stops: ``diverged_at`` = that epoch and
-  the arrays end at the last finite state (epoch diverged_at − 1, also the last snapshot).
+  Frames: every epoch up to 1000 epochs (S = epochs + 1); beyond, epochs k·⌈E/1000⌉ and the
+  last one (501 … 1001 frames). A run whose loss/gradient/weights become non-finite stops:
+  ``diverged_at`` = that epoch and the arrays end at the last finite state (epoch
+  diverged_at − 1, also the last frame).
 
 ``activation_maps(run, snapshot_index, grid_n=40) -> np.ndarray`` (n_hidden_total + 1, G, G):
 hidden f(z) per neuron (layer 1 first) then the output probability, over ``run.dataset.box``.
@@ -57,8 +65,13 @@ hidden f(z) per neuron (layer 1 first) then the output probability, over ``run.d
 y_train (n,), x_test, y_test float32; ``box``; raw-frame ``mean``/``std``); inputs are
 standardized with the training split's mean and std; ``dataset_for(config)``.
 
-``quantize_probabilities(p) -> uint8`` (``round(255 p)``). ``warm_up(config=None)`` compiles the
-default programs (call once per worker after fork).
+``quantize_probabilities(p) -> uint8`` (``round(255 p)``).
+
+Compiled programs (a fixed set; ``playground.engine`` explains the buckets): ``warm_up()``
+compiles all of them (call once per worker after fork; returns seconds per step);
+``program_buckets()`` lists the training programs in priority order (the default
+configuration's first) and ``warm_up_bucket(bucket)`` compiles one, so a server can warm the
+first and the rest in a background thread.
 
 Registries (read-only mappings in display order, metadata for the page)::
 
@@ -69,12 +82,10 @@ Registries (read-only mappings in display order, metadata for the page)::
     BIAS_INIT_LATEX = "b = 0" (every scheme), DEMO_INIT_IDS = the demo's four schemes
     OPTIMIZERS, SCHEDULES: re-exported from ``optimizers`` (same rules as the optimizer lab)
 
-What recompiles (≈ 3–4 s of CPU each): layer sizes, activation, optimizer, schedule, batch
-size, n_samples / train_fraction (data shapes), grid size and the epoch bucket
-(``engine.EPOCH_BUCKETS``). ``train`` and ``train_inits`` with up to 4 schemes share one
-program (5–7 schemes: a second one). Everything else is traced (lr, l1, l2, keep_prob, init
-scheme and scale, optimizer/schedule parameters, seeds, noise, data set, epochs within a bucket,
-snapshot interval): changing it never recompiles.
+What recompiles: nothing, after ``warm_up()``. Four training programs serve every accepted
+setting (hidden width ≤ 8 / ≤ 16 × depth ≤ 2 / ≤ 6, full batch or minibatch); layer sizes,
+activation, optimizer, schedule, batch size, point counts, epochs, frame interval and every
+number are traced inputs (tests/test_playground_compiles.py counts compilations).
 """
 
 from jax_config import configure_jax
@@ -94,7 +105,7 @@ from playground.maps import activation_maps  # noqa: E402
 from playground.optim import OPTIMIZERS, SCHEDULES  # noqa: E402
 from playground.run import PlaygroundRun, quantize_probabilities  # noqa: E402
 from playground.training import dataset_for, train, train_inits  # noqa: E402
-from playground.warmup import warm_up  # noqa: E402
+from playground.warmup import program_buckets, warm_up, warm_up_bucket  # noqa: E402
 
 __all__ = [
     "ACTIVATIONS",
@@ -113,9 +124,11 @@ __all__ = [
     "dataset_for",
     "init_latex",
     "make_dataset",
+    "program_buckets",
     "quantize_probabilities",
     "train",
     "train_inits",
     "validate",
     "warm_up",
+    "warm_up_bucket",
 ]

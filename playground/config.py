@@ -35,10 +35,14 @@ KEEP_PROB_RANGE = (0.1, 1.0)
 EPOCHS_RANGE = (1, 2000)
 GRID_SIZE_RANGE = (10, 100)
 SEED_RANGE = (0, 2**31 - 1)
-# At most this many snapshots (epoch 0, every k-th epoch, and the last epoch).
-MAX_SNAPSHOTS = 61
-# Auto snapshot interval targets at most this many intervals (51 snapshots for 500 epochs).
-AUTO_SNAPSHOT_INTERVALS = 50
+# At most this many frames (θ and ∂L/∂θ recorded at epoch 0, every k-th epoch and the last one).
+MAX_FRAMES = 1001
+MAX_SNAPSHOTS = MAX_FRAMES  # the former name ("snapshots" are frames)
+# The auto frame interval ⌈epochs / 1000⌉ targets at most this many intervals: every epoch is a
+# frame up to 1000 epochs; beyond, evenly spaced epochs k·⌈E/1000⌉ plus the last (≥ 500 frames
+# for E ≤ 2000).
+AUTO_FRAME_INTERVALS = 1000
+AUTO_SNAPSHOT_INTERVALS = AUTO_FRAME_INTERVALS
 # Upper bound on parameter updates in one run (epochs × minibatches per epoch): ≈ 1 s of CPU per
 # run at batch size 1 (≈ 4 µs per update), ≈ 4 s for the four-scheme comparison.
 MAX_UPDATES = 200_000
@@ -58,8 +62,8 @@ class PlaygroundConfig:
     ``optimizer_params`` / ``schedule_params`` hold only the values that differ from the
     optimizer lab's defaults (missing names are filled from ``OPTIMIZERS`` / ``SCHEDULES``).
     ``batch_size=None`` (or any value ≥ the training-set size) means full-batch gradient descent;
-    ``snapshot_every=None`` picks ``auto_snapshot_every(epochs)``; ``init_scale=None`` uses the
-    scheme's own scale ``s`` (see ``INIT_SCHEMES``).
+    ``snapshot_every=None`` (the frame interval) picks ``auto_snapshot_every(epochs)``;
+    ``init_scale=None`` uses the scheme's own scale ``s`` (see ``INIT_SCHEMES``).
     """
 
     dataset: str = "circle"
@@ -118,14 +122,18 @@ class PlaygroundConfig:
 
     @property
     def effective_snapshot_every(self) -> int:
+        """The frame interval k: ``snapshot_every``, or ``⌈epochs / 1000⌉`` when ``None``."""
         if self.snapshot_every is None:
             return auto_snapshot_every(int(self.epochs))
         return int(self.snapshot_every)
 
     @property
     def snapshot_epochs(self) -> tuple[int, ...]:
-        """Epochs that get a snapshot: 0, k, 2k, … and always the last epoch."""
+        """Epochs that get a frame: 0, k, 2k, … and always the last epoch."""
         return snapshot_schedule(int(self.epochs), self.effective_snapshot_every)
+
+    frame_every = effective_snapshot_every
+    frame_epochs = snapshot_epochs
 
     def resolved_optimizer_params(self) -> dict[str, float]:
         """All of the optimizer's own hyperparameters (learning rate excluded), defaults filled."""
@@ -150,8 +158,8 @@ class ConfigError(ValueError):
 
 
 def auto_snapshot_every(epochs: int) -> int:
-    """Smallest interval k with at most ``AUTO_SNAPSHOT_INTERVALS`` intervals: ⌈epochs / 50⌉."""
-    return max(1, -(-int(epochs) // AUTO_SNAPSHOT_INTERVALS))
+    """Smallest frame interval k with at most 1000 intervals: ``⌈epochs / 1000⌉``."""
+    return max(1, -(-int(epochs) // AUTO_FRAME_INTERVALS))
 
 
 def snapshot_schedule(epochs: int, every: int) -> tuple[int, ...]:
@@ -210,16 +218,16 @@ def validate(config: Any) -> list[str]:
     epochs = _integer(messages, config.epochs, "epochs", EPOCHS_RANGE)
     every = None
     if config.snapshot_every is not None:
-        every = _integer(messages, config.snapshot_every, "snapshot interval", EPOCHS_RANGE)
+        every = _integer(messages, config.snapshot_every, "frame interval", EPOCHS_RANGE)
     _integer(messages, config.grid_size, "grid size", GRID_SIZE_RANGE)
     _integer(messages, config.seed, "seed", SEED_RANGE)
     if epochs is not None and every is not None:
         count = len(snapshot_schedule(epochs, every))
-        if count > MAX_SNAPSHOTS:
-            smallest = -(-epochs // (MAX_SNAPSHOTS - 1))
+        if count > MAX_FRAMES:
+            smallest = -(-epochs // (MAX_FRAMES - 1))
             messages.append(
-                f"snapshot interval: {every} gives {count} snapshots for {epochs} epochs, more "
-                f"than {MAX_SNAPSHOTS}; use an interval ≥ {smallest}."
+                f"frame interval: {every} gives {count} frames for {epochs} epochs, more "
+                f"than {MAX_FRAMES}; use an interval ≥ {smallest}."
             )
     if n_samples is not None and fraction is not None:
         n_train = split_sizes(n_samples, fraction)[0]

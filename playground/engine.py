@@ -1,75 +1,173 @@
-"""The jitted training program: a ``lax.scan`` over epochs, inside a loop over init schemes.
+"""The compiled training programs: a fixed set of four, every setting traced.
 
-Per run (everything float32; the parameters are one flat vector θ, see ``FlatLayout``):
+Buckets (``PROGRAM_BUCKETS``, in warm-up priority order; static = capacities only)::
 
-* θ₀ = (c + σ_l Z) on weights, 0 on biases, with Z ~ N(0, 1) drawn by NumPy from ``seed``, so
-  schemes trained together share Z (and their minibatch order and dropout masks).
+    width  depth  minibatch rows  passes     serves
+    8      2      0 (full batch)  unrolled   ≤ 2 hidden layers of ≤ 8, full batch, p = 1
+                                              (the default configuration)
+    16     6      0 (full batch)  unrolled   every network, full batch, p = 1
+    8      2      16              unrolled   ≤ 2 hidden layers of ≤ 8, minibatches / dropout
+    16     6      16              layer loop everything
+
+All four evaluate the points in blocks of 200 rows (a traced loop over ⌈n / 200⌉ blocks, so
+20 … 2000 points need no point bucket) and record into fixed buffers (2001 epoch rows, 1001
+frames). "Unrolled" passes are a ``lax.switch`` over the static networks of depth 1 … capacity
+(fastest; the branches share kernels); the general 16 × 6 program uses a loop over layers
+instead, which keeps it compiling in about the same time as the others.
+
+Why these (measured on the 2-core machine, shared with other jobs, so ±50 %; kernel counts and
+the benchmark ``benchmarks/playground_engine.py`` are the stable references):
+
+* compile (``warm_up_bucket``: trace + XLA + a 2-epoch run; load ≈ 2): 8×2 full batch
+  1.8–2.0 s (132 distinct kernels), 16×6 full batch 2.9 s (178), 8×2 minibatch 2.4–2.8 s
+  (193), 16×6 general 2.5–3.1 s (191); views 0.8 s; ≈ 11 s in all (the very first compile of
+  a process adds ≈ 1 s of one-time XLA set-up). Executables 0.6 / 1.2 / 0.9 / 0.9 MB
+  serialized; a call allocates its outputs (frames: 3.2 MB at width 8, 11.1 MB at width 16),
+  freed once cut to the real network.
+* run time: the default 4 schemes × 500 epochs 60–130 ms (budget 300; the old per-shape
+  programs: 57 ms, with 51 snapshots); one run ≈ 23 ms; the same 4 runs at batch 32 ≈ 350 ms
+  (old: 280); the largest network (6 × 16, 2000 points, batch 1, 200 000 updates) 7.5 s (old:
+  10 s). The default net in the width-16 program takes 2× as long (its 8 × 4 layer padded to
+  16 × 16): why width 8 has programs of its own. Unrolled passes are 2–3× faster than the
+  layer loop at 200 rows (12 vs 35 µs a pass at width 8, depth 2), ≈ 1.5× at 16 rows; an
+  unrolled general 16 × 6 program had 45 % more kernels (≈ +1.5 s compile) for ≈ 10 % faster
+  minibatch runs, so that one loops. Full-batch-only programs leave out the minibatch machinery
+  (shuffle sort, dropout hashes, minibatch passes): 30 % fewer kernels.
+* padding waste: ≤ 199 padded rows per evaluation (n = 400: none); width 8 pads the default
+  (8, 4) to (8, 8); a minibatch of b rows costs ⌈b / 16⌉ passes of 16 rows (batch 1: 15 padded
+  rows, but passes that small cost their kernel launches, not their rows); the shuffle sorts
+  256 keys when n_train ≤ 256, else 2000.
+
+Per run (everything float32; the parameters are one padded flat vector θ, see
+``PaddedLayout``):
+
+* θ₀ = (c + σ_l Z) on the real weights, 0 elsewhere, with Z ~ N(0, 1) drawn by NumPy from
+  ``seed`` in the real layout (``standard_normal_draw``) and scattered into the padded one, so
+  schemes trained with the same seed share Z (and their minibatch order and dropout masks).
 * Epoch e (1-based) starts from the state after e − 1 epochs: the training indices are permuted
   by hashing (seed, e − 1) (``playground.hashing``; no permutation for full batch), cut into
-  ``⌈n_train / B⌉`` minibatches of B (the last one padded and masked, so every point is used
-  exactly once per epoch) and each minibatch makes one update ``θ ← θ + u`` with the optimizer
-  from ``optimizers.build_optimizer`` and the rate ``η_t`` from ``optimizers.make_schedule``
-  (t counts updates; equal to epochs when full batch). Full batch without dropout reuses the
-  evaluation gradient of the epoch start (the same number) instead of computing it twice.
-* The state after each epoch is evaluated on the full training and test sets (evaluation
-  mode). If anything is non-finite (loss, gradient or weight norm) it is rejected, the run is
-  frozen at its last finite state and ``diverged_at`` records the epoch.
-* Snapshots: at epochs 0, k, 2k, … and the last epoch θ and the full-batch ``∂L/∂θ`` are
-  written into a fixed-size buffer (``MAX_SNAPSHOTS`` slots, traced slot index); after the scan
-  the decision boundary is evaluated on the G × G grid for every slot.
+  ``S = ⌈n_train / B⌉`` minibatches of B (the last one smaller) and each minibatch makes one
+  update ``θ ← θ + u`` with the rule from ``optimizers.build_optimizer`` and the rate ``η_t``
+  of the schedule (t counts updates; equal to epochs when full batch). A minibatch's gradient
+  is accumulated over passes of ``bucket.minibatch_rows`` rows (``⌈b / rows⌉``, a traced loop
+  bound); its objective is the mean BCE over its b rows (training-mode dropout) + penalty.
+  Full batch without dropout reuses the evaluation gradient of the epoch start (the same
+  number) instead of computing it twice.
+* The state after each epoch is evaluated on the full training and test sets (evaluation mode,
+  masked means over the padded point arrays). If anything is non-finite (loss, gradient or
+  weight norm) it is rejected, training stops at the last finite state and ``diverged_at``
+  records the epoch.
+* Frames: every epoch e writes θ and the full-batch ``∂L/∂θ`` into frame slot ⌈e / k⌉, so
+  slot j ends up holding epoch j·k and the last slot the last epoch (or last finite state).
 
-Static (a new value compiles a new program): layer sizes, activation, optimizer, schedule,
-batch size, the data shapes (n_train, n_test — i.e. n_samples and train_fraction), grid size,
-the epoch *bucket* (``EPOCH_BUCKETS``: epochs ≤ bucket run in the same program, frozen after
-``epochs``) and the run-slot bucket (``RUN_SLOT_BUCKETS``: 1–4 schemes share a program).
-Traced (never recompiles): lr, schedule and optimizer hyperparameters, l1, l2, keep
-probability, init scheme/scale, epochs within a bucket, snapshot interval, seed, the data values
-(dataset, noise, data seed).
+Static (one compiled program per value): the ``ProgramBucket`` (width and depth capacity,
+minibatch rows, block rows). Traced: everything else — layer sizes and depth (unit masks,
+depth switch / loop bound), activation (``lax.switch``), optimizer
+(``playground.optim.shared_update``), schedule (``make_traced_schedule``), n_train / n_test
+(masked sums, block count), batch size and steps per epoch (loop bounds), epochs (a
+``while_loop`` that also stops at divergence), frame interval, lr, every hyperparameter, l1,
+l2, keep probability, init scheme/scale, seeds, data.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Mapping
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from playground.activations import ACTIVATIONS
-from playground.config import MAX_SNAPSHOTS, PlaygroundConfig
-from playground.datasets import Dataset
-from playground.hashing import DROPOUT_SALT, SHUFFLE_SALT, hashed_permutation, hashed_uniform
-from playground.initializers import standard_normal_draw
-from playground.layout import FlatLayout
-from playground.model import accuracy, bce_from_logits, forward
-from playground.optim import build_optimizer, make_schedule
+from playground.config import EPOCHS_RANGE, MAX_FRAMES, N_SAMPLES_RANGE, UNITS_RANGE
+from playground.hashing import (
+    DROPOUT_SALT,
+    SHUFFLE_SALT,
+    bits_to_uniform,
+    hashed_bits_at,
+    padded_permutation,
+)
+from playground.layout import MAX_HIDDEN, N_SLOTS, PaddedLayout
+from playground.network import (
+    Net,
+    flatten,
+    loss_and_gradient,
+    loss_and_gradient_loop,
+    unflatten,
+)
+from playground.optim import SharedState, shared_init, shared_update, traced_schedule
 
-# Epoch counts are rounded up to one of these scan lengths (a program per bucket).
-EPOCH_BUCKETS = (10, 25, 50, 100, 200, 300, 500, 750, 1000, 1500, 2000)
+MAX_EPOCHS = EPOCHS_RANGE[1]
 
 
-class ProgramSpec(NamedTuple):
-    """The static part of a training program (hashable; one compiled program per value)."""
+class ProgramBucket(NamedTuple):
+    """The static part of a training program (one compiled program per value): capacities."""
 
-    layer_sizes: tuple[int, ...]
-    activation: str
-    optimizer: str
-    schedule: str
-    batch_size: int
-    steps_per_epoch: int
-    epoch_bucket: int
-    max_snapshots: int
+    width: int  # hidden units per layer, capacity
+    depth: int  # hidden layers, capacity
+    minibatch_rows: int  # rows per minibatch pass; 0: full-batch updates without dropout only
+    block_rows: int = 200  # rows per evaluation pass (the points are processed in blocks)
+
+    @property
+    def layout(self) -> PaddedLayout:
+        return PaddedLayout(self.width)
+
+    @property
+    def full_batch_only(self) -> bool:
+        return self.minibatch_rows == 0
+
+    @property
+    def unrolled(self) -> bool:
+        """Passes as a switch over the static networks of each depth (fast), or with a loop over
+        the layers for the deep general program (one layer body: a smaller program)."""
+        return self.full_batch_only or self.depth <= 2
+
+    def fits(self, layer_sizes: tuple[int, ...], full_batch_without_dropout: bool) -> bool:
+        hidden = layer_sizes[1:-1]
+        return (
+            len(hidden) <= self.depth
+            and max(hidden) <= self.width
+            and (full_batch_without_dropout or not self.full_batch_only)
+        )
+
+
+BLOCK_ROWS = ProgramBucket._field_defaults["block_rows"]
+MINIBATCH_ROWS = 16
+SMALL_SORT = 256  # training sets up to this size are shuffled with a 256-key sort
+POINT_CAPACITY = -(-N_SAMPLES_RANGE[1] // BLOCK_ROWS) * BLOCK_ROWS
+
+# In priority order: the default configuration's program first (see the module docstring).
+PROGRAM_BUCKETS: tuple[ProgramBucket, ...] = (
+    ProgramBucket(8, 2, 0),
+    ProgramBucket(UNITS_RANGE[1], MAX_HIDDEN, 0),
+    ProgramBucket(8, 2, MINIBATCH_ROWS),
+    ProgramBucket(UNITS_RANGE[1], MAX_HIDDEN, MINIBATCH_ROWS),
+)
+WIDTH_BUCKETS = tuple(sorted({bucket.width for bucket in PROGRAM_BUCKETS}))
+
+
+def bucket_for(layer_sizes: tuple[int, ...], full_batch_without_dropout: bool) -> ProgramBucket:
+    """The first bucket that fits a network and its kind of updates."""
+    return next(b for b in PROGRAM_BUCKETS if b.fits(layer_sizes, full_batch_without_dropout))
 
 
 class Data(NamedTuple):
-    x_train: jax.Array  # (n_train, 2)
-    y_train: jax.Array  # (n_train,)
-    x_test: jax.Array  # (n_test, 2)
-    y_test: jax.Array  # (n_test,)
-    grid: jax.Array  # (G², 2), row-major: grid[i * G + j] = (xs[j], ys[i])
-    init_noise: jax.Array  # (P,) standard-normal Z of the initial weights (numpy, seeded)
+    x: jax.Array  # (POINT_CAPACITY, 2) float32: training points, then test points, then zeros
+    y: jax.Array  # (POINT_CAPACITY,) float32
+    n_train: jax.Array  # int32
+    n_test: jax.Array  # int32
+
+
+class Structure(NamedTuple):
+    """The real network inside the padded layout (traced)."""
+
+    depth: jax.Array  # int32, hidden layers 1 … 6
+    unit_mask: jax.Array  # (6, H) float32: 1 on real units
+    param_mask: jax.Array  # (P,) float32: 1 on real weights and biases
+    weight_mask: jax.Array  # (P,) float32: 1 on real weights
+    unit_offsets: jax.Array  # (6,) int32: index of each layer's first unit among all hidden
+    n_units: jax.Array  # int32: hidden units in total (dropout counters: row · n_units + unit)
+    activation: jax.Array  # int32 index into ACTIVATION_IDS
 
 
 class Hyper(NamedTuple):
@@ -79,323 +177,320 @@ class Hyper(NamedTuple):
     l1: jax.Array
     l2: jax.Array
     keep_prob: jax.Array
+    batch_size: jax.Array  # effective B = min(batch, n_train)
+    steps_per_epoch: jax.Array  # S = ⌈n_train / B⌉
     epochs: jax.Array
-    snapshot_every: jax.Array
+    frame_every: jax.Array
     seed: jax.Array
-    optimizer_params: Mapping[str, jax.Array]
-    schedule_params: Mapping[str, jax.Array]
+    optimizer: jax.Array  # index into OPTIMIZER_IDS
+    optimizer_params: Mapping[str, jax.Array]  # every RULE_PARAMETER_NAMES entry
+    schedule: jax.Array  # index into SCHEDULE_KINDS
+    schedule_params: Mapping[str, jax.Array]  # every SCHEDULE_PARAMETER_NAMES entry
 
 
-class Metrics(NamedTuple):
-    """Per-epoch records (packed into one vector inside the program: fewer XLA ops per epoch)."""
-
-    train_loss: jax.Array
-    test_loss: jax.Array
-    train_accuracy: jax.Array
-    test_accuracy: jax.Array
-    penalty: jax.Array
-    learning_rate: jax.Array
-    weight_norms: jax.Array  # (n_layers,) ‖W_l‖_F
-    grad_norms: jax.Array  # (n_layers,) ‖∂L/∂W_l‖_F
-    bias_grad_norms: jax.Array  # (n_layers,) ‖∂L/∂b_l‖ (the back-propagated error, summed)
+class Init(NamedTuple):
+    noise: jax.Array  # (P,) the run's Z in the padded layout
+    slot_stds: jax.Array  # (7,) σ of each slot's weights
+    constant: jax.Array  # c
 
 
 N_SCALAR_METRICS = 6
+LEARNING_RATE_COLUMN = 5
+N_METRICS = N_SCALAR_METRICS + 3 * N_SLOTS
 
 
-def unpack_metrics(packed: Any, n_layers: int) -> Metrics:
-    """Split packed records ``(..., 6 + 3 n_layers)`` (jax or numpy) into ``Metrics``."""
+class Metrics(NamedTuple):
+    """Per-epoch records (columns of the packed records): norms per slot."""
+
+    train_loss: np.ndarray
+    test_loss: np.ndarray
+    train_accuracy: np.ndarray
+    test_accuracy: np.ndarray
+    penalty: np.ndarray
+    learning_rate: np.ndarray
+    weight_norms: np.ndarray  # (…, 7) ‖W‖_F per slot
+    grad_norms: np.ndarray  # (…, 7) ‖∂L/∂W‖_F per slot
+    bias_grad_norms: np.ndarray  # (…, 7) ‖∂L/∂b‖ per slot
+
+
+def unpack_metrics(packed: np.ndarray) -> Metrics:
+    """Split packed records ``(…, 6 + 3·7)`` into ``Metrics`` (norms still per slot)."""
     scalars = [packed[..., i] for i in range(N_SCALAR_METRICS)]
     start = N_SCALAR_METRICS
-    norms = [packed[..., start + k * n_layers : start + (k + 1) * n_layers] for k in range(3)]
+    norms = [packed[..., start + k * N_SLOTS : start + (k + 1) * N_SLOTS] for k in range(3)]
     return Metrics(*scalars, *norms)
 
 
 class ProgramOutput(NamedTuple):
-    records: jax.Array  # (bucket + 1, 6 + 3 n_layers) packed Metrics, row = epoch
-    thetas: jax.Array  # (S, P): flat parameters θ at each snapshot slot (see FlatLayout)
-    gradients: jax.Array  # (S, P): full-batch ∂L/∂θ (data loss) at each snapshot slot
-    boundary: jax.Array  # (S, G²)
+    records: jax.Array  # (MAX_EPOCHS + 1, N_METRICS): row e = after e epochs
+    frames: jax.Array  # (MAX_FRAMES, 2, P): θ and ∂L/∂θ per frame slot
     diverged_at: jax.Array  # int32, -1 = never
-
-
-def epoch_bucket(epochs: int) -> int:
-    """The scan length used for ``epochs``: the smallest bucket ≥ epochs."""
-    return next(b for b in EPOCH_BUCKETS if b >= epochs)
 
 
 def _tree_where(condition: jax.Array, new, old):
     return jax.tree.map(lambda a, b: jnp.where(condition, a, b), new, old)
 
 
-def _run_one(
-    spec: ProgramSpec, data: Data, hyper: Hyper, init_stds: jax.Array, init_constant: jax.Array
+def _slot_sums(net: Net) -> tuple[jax.Array, jax.Array]:
+    """Per slot (7,): Σ W² and Σ b²."""
+    weights = jnp.concatenate(
+        [
+            jnp.sum(net.first_w**2)[None],
+            jnp.sum(net.hidden_w**2, axis=(1, 2)),
+            jnp.sum(net.out_w**2)[None],
+        ]
+    )
+    biases = jnp.concatenate(
+        [jnp.sum(net.first_b**2)[None], jnp.sum(net.hidden_b**2, axis=1), (net.out_b**2)[None]]
+    )
+    return weights, biases
+
+
+class TrainState(NamedTuple):
+    theta: jax.Array
+    optimizer: SharedState
+
+
+def _run(
+    bucket: ProgramBucket, data: Data, structure: Structure, hyper: Hyper, init: Init
 ) -> ProgramOutput:
-    """Train one network (init scale given by ``init_stds``, ``init_constant``)."""
-    activation = ACTIVATIONS[spec.activation].fn
-    layout = FlatLayout(spec.layer_sizes)
-    weight_mask = jnp.asarray(layout.weight_mask)
-    weight_indicator = jnp.asarray(layout.weight_indicator)
-    n_hidden = len(spec.layer_sizes) - 2
-    n_train = data.x_train.shape[0]
-    batch = spec.batch_size
-    steps = spec.steps_per_epoch
-    # θ = (c + σ_l Z) on weights, 0 on biases; one standard-normal draw Z for the whole net.
-    theta = (init_constant + (init_stds @ weight_indicator) * data.init_noise) * weight_mask
-    total_steps = hyper.epochs * steps
-    schedule = make_schedule(spec.schedule, hyper.lr, hyper.schedule_params, total_steps)
-    optimizer = build_optimizer(spec.optimizer, schedule, **hyper.optimizer_params)
-    opt_state = optimizer.init(theta)
-    eval_scales = [hyper.keep_prob] * n_hidden
-    x_all = jnp.concatenate([data.x_train, data.x_test])
+    layout = bucket.layout
+    width, block, small = bucket.width, bucket.block_rows, bucket.minibatch_rows
+    if bucket.unrolled:
+        network_pass = functools.partial(loss_and_gradient, max_depth=bucket.depth)
+    else:
+        network_pass = loss_and_gradient_loop
+    depth, activation = structure.depth, structure.activation
+    batch, steps = hyper.batch_size, hyper.steps_per_epoch
+    n_train, n_test = data.n_train, data.n_test
+    n_train_f, n_test_f = n_train.astype(jnp.float32), n_test.astype(jnp.float32)
+    static_weight_mask = jnp.asarray(layout.weight_mask)
+    slot_of_position = np.repeat(
+        np.arange(N_SLOTS), [end - start for start, _, end in layout.slot_offsets]
+    )
+    init_stds = init.slot_stds[slot_of_position]
+    theta = jnp.where(structure.weight_mask > 0, init.constant + init_stds * init.noise, 0.0)
+    schedule = traced_schedule(
+        hyper.schedule, hyper.lr, hyper.schedule_params, hyper.epochs * steps
+    )
+    full_batch = batch >= n_train
 
     def penalty(theta: jax.Array) -> jax.Array:
-        """λ1 Σ|W| + λ2 Σ W² (weights only; d|w|/dw = sign(w), sign(0) = 0)."""
-        weights = theta * weight_mask
-        l1_term = jnp.sum(weights * jax.lax.stop_gradient(jnp.sign(weights)))
-        return hyper.l1 * l1_term + hyper.l2 * jnp.sum(weights * weights)
+        """λ1 Σ|W| + λ2 Σ W² (weights only)."""
+        weights = theta * static_weight_mask
+        return hyper.l1 * jnp.sum(jnp.abs(weights)) + hyper.l2 * jnp.sum(weights * weights)
 
-    # rows: ‖W_l‖ from θ², then ‖∂L/∂W_l‖ and ‖∂L/∂b_l‖ from the squared gradient
-    zeros = np.zeros_like(layout.weight_indicator)
-    norm_indicator = jnp.asarray(
-        np.block(
-            [
-                [layout.weight_indicator, zeros],
-                [zeros, layout.weight_indicator],
-                [zeros, layout.bias_indicator],
-            ]
-        )
-    )
+    def penalty_gradient(theta: jax.Array) -> jax.Array:
+        """∂penalty/∂θ = λ1 sign(W) + 2 λ2 W on weights (sign(0) = 0), 0 on biases."""
+        weights = theta * static_weight_mask
+        return static_weight_mask * (hyper.l1 * jnp.sign(weights) + 2 * hyper.l2 * weights)
+
+    block_unit_mask = jnp.broadcast_to(structure.unit_mask[:, None, :], (MAX_HIDDEN, block, width))
+    eval_scales = hyper.keep_prob * block_unit_mask
 
     def evaluate(theta: jax.Array) -> tuple[jax.Array, jax.Array]:
-        """Evaluation-mode metrics (packed, learning rate left 0) and the full-batch ∂L/∂θ."""
+        """Evaluation-mode metrics (packed, learning rate left 0) and the full-batch ∂L/∂θ.
 
-        def train_data_loss(theta: jax.Array) -> tuple[jax.Array, jax.Array]:
-            logits, _ = forward(layout.unflatten(theta), x_all, activation, eval_scales)
-            return jnp.mean(bce_from_logits(logits[:n_train], data.y_train)), logits
+        A loop over ⌈(n_train + n_test) / block⌉ blocks of points (masked sums).
+        """
+        net = unflatten(layout, theta)
+        train_weight = 1.0 / n_train_f
 
-        (train_loss, logits), gradient = jax.value_and_grad(train_data_loss, has_aux=True)(theta)
-        test_logits = logits[n_train:]
-        scalars = jnp.stack(
-            [
-                train_loss,
-                jnp.mean(bce_from_logits(test_logits, data.y_test)),
-                accuracy(logits[:n_train], data.y_train),
-                accuracy(test_logits, data.y_test),
-                penalty(theta),
-                jnp.float32(0),
-            ]
+        def block_fn(index: jax.Array, totals):
+            sums, gradient = totals
+            start = index * block
+            rows = start + jnp.arange(block)
+            x = jax.lax.dynamic_slice_in_dim(data.x, start, block)
+            y = jax.lax.dynamic_slice_in_dim(data.y, start, block)
+            train_rows = rows < n_train
+            test_rows = (rows >= n_train) & (rows < n_train + n_test)
+            result = network_pass(
+                net,
+                x,
+                y,
+                jnp.where(train_rows, train_weight, 0.0),
+                eval_scales,
+                depth,
+                activation,
+            )
+            correct = (result.logits > 0) == (y > 0.5)
+            block_sums = jnp.stack(
+                [
+                    jnp.sum(jnp.where(train_rows, result.loss_terms, 0.0)),
+                    jnp.sum(jnp.where(test_rows, result.loss_terms, 0.0)),
+                    jnp.sum((train_rows & correct).astype(jnp.float32)),
+                    jnp.sum((test_rows & correct).astype(jnp.float32)),
+                ]
+            )
+            return sums + block_sums, gradient + flatten(result.gradient)
+
+        n_blocks = (n_train + n_test + block - 1) // block
+        sums, gradient = jax.lax.fori_loop(
+            0, n_blocks, block_fn, (jnp.zeros(4, jnp.float32), jnp.zeros_like(theta))
         )
-        norms = jnp.sqrt(norm_indicator @ jnp.concatenate([theta * theta, gradient * gradient]))
-        return jnp.concatenate([scalars, norms]), gradient
+        counts = jnp.stack([n_train_f, n_test_f, n_train_f, n_test_f])
+        scalars = jnp.concatenate([sums / counts, jnp.stack([penalty(theta), jnp.float32(0)])])
+        weight_sums, _ = _slot_sums(net)
+        grad_sums, bias_grad_sums = _slot_sums(unflatten(layout, gradient))
+        norms = jnp.sqrt(jnp.concatenate([weight_sums, grad_sums, bias_grad_sums]))
+        return jnp.concatenate([scalars, norms]).astype(jnp.float32), gradient
 
-    def objective(theta: jax.Array, xb, yb, wb, scales) -> jax.Array:
-        """Minibatch objective: weighted mean BCE (training-mode dropout) + penalty."""
-        logits, _ = forward(layout.unflatten(theta), xb, activation, scales)
-        data_loss = jnp.sum(wb * bce_from_logits(logits, yb)) / jnp.sum(wb)
-        return data_loss + penalty(theta)
+    def apply(state: TrainState, gradient: jax.Array) -> TrainState:
+        """One update θ ← θ + u of the chosen rule at rate η_t (t = updates so far)."""
+        rate = schedule(state.optimizer.count)
+        updates, optimizer_state = shared_update(
+            hyper.optimizer, lambda count: rate, hyper.optimizer_params, gradient,
+            state.optimizer, state.theta,
+        )  # fmt: skip
+        theta = jnp.where(structure.param_mask > 0, state.theta + updates, 0.0)
+        return TrainState(theta.astype(jnp.float32), optimizer_state)
 
-    hidden_units = spec.layer_sizes[1:-1]
-    unit_offsets = np.cumsum((0, *hidden_units))
+    def training_gradient(
+        state: TrainState, order: jax.Array, start: jax.Array, size: jax.Array, step: jax.Array
+    ) -> jax.Array:
+        """∂(mean BCE over rows order[start : start + size])/∂θ, training-mode dropout.
 
-    def dropout_masks(step: jax.Array) -> list[jax.Array]:
-        """Keep-masks (0/1) per hidden layer, one uniform draw for all layers; ones if p = 1."""
+        Summed over ⌈size / minibatch_rows⌉ passes. Row r of the minibatch, hidden unit u
+        (counted over all hidden layers) draws uniform number ``r · n_units + u`` of the stream
+        (seed, DROPOUT_SALT, step): the masks of the real units are the real network's.
+        """
+        net = unflatten(layout, state.theta)
+        inverse = 1.0 / size.astype(jnp.float32)
+        unit_mask = jnp.broadcast_to(structure.unit_mask[:, None, :], (MAX_HIDDEN, small, width))
+        unit_counters = structure.unit_offsets[:, None, None] + jnp.arange(width)
 
-        def sample() -> jax.Array:
-            shape = (batch, int(unit_offsets[-1]))
-            uniform = hashed_uniform(hyper.seed, DROPOUT_SALT, step, shape)
-            return (uniform < hyper.keep_prob).astype(jnp.float32)
+        def scales(first_row: jax.Array) -> jax.Array:
+            def sample() -> jax.Array:
+                batch_rows = first_row + jnp.arange(small)
+                counters = batch_rows[None, :, None] * structure.n_units + unit_counters
+                bits = hashed_bits_at(hyper.seed, DROPOUT_SALT, step, counters)
+                keep = bits_to_uniform(bits) < hyper.keep_prob
+                return keep.astype(jnp.float32) * unit_mask
 
-        def ones() -> jax.Array:
-            return jnp.ones((batch, int(unit_offsets[-1])), jnp.float32)
+            return jax.lax.cond(hyper.keep_prob < 1, sample, lambda: unit_mask)
 
-        masks = jax.lax.cond(hyper.keep_prob < 1, sample, ones)
-        return [masks[:, unit_offsets[i] : unit_offsets[i + 1]] for i in range(n_hidden)]
+        def pass_fn(index: jax.Array, total: jax.Array) -> jax.Array:
+            first_row = index * small
+            indices = jax.lax.dynamic_slice_in_dim(order, start + first_row, small)
+            valid = first_row + jnp.arange(small) < size
+            result = network_pass(
+                net,
+                data.x[indices],
+                data.y[indices],
+                jnp.where(valid, inverse, 0.0),
+                scales(first_row),
+                depth,
+                activation,
+            )
+            return total + flatten(result.gradient)
 
-    def apply(state, gradient: jax.Array):
-        theta, opt_state = state
-        updates, new_opt_state = optimizer.update(gradient, opt_state, theta)
-        theta = (theta + updates).astype(jnp.float32)
-        new_opt_state = jax.tree.map(lambda n, o: n.astype(o.dtype), new_opt_state, opt_state)
-        return theta, new_opt_state
+        n_passes = (size + small - 1) // small
+        return jax.lax.fori_loop(0, n_passes, pass_fn, jnp.zeros_like(state.theta))
 
-    def update(state, batch_data, step: jax.Array):
-        xb, yb, wb = batch_data
-        gradient = jax.grad(objective)(state[0], xb, yb, wb, dropout_masks(step))
-        return apply(state, gradient)
+    reuse_evaluation = full_batch & (hyper.keep_prob >= 1)
 
-    full_batch = steps == 1 and batch == n_train
-
-    def train_epoch(state, epoch_index: jax.Array, data_gradient: jax.Array):
+    def train_epoch(
+        state: TrainState, epoch_index: jax.Array, data_gradient: jax.Array
+    ) -> TrainState:
         """One pass over the training set (epoch_index = epochs already done).
 
         ``data_gradient`` is the evaluation-mode full-batch ∂L/∂θ at ``state``: without dropout
         (p = 1) it *is* the full-batch training gradient, so full-batch GD reuses it.
         """
-        first_step = epoch_index * steps
-        if full_batch:
-            full = (data.x_train, data.y_train, jnp.ones((n_train,), jnp.float32))
+        if bucket.full_batch_only:
+            return apply(state, data_gradient + penalty_gradient(state.theta))
 
-            def reuse(state):
-                return apply(state, data_gradient + jax.grad(penalty)(state[0]))
+        def shuffled(capacity: int):
+            def permutation() -> jax.Array:
+                order = padded_permutation(hyper.seed, SHUFFLE_SALT, epoch_index, n_train, capacity)
+                tail = jnp.arange(capacity, POINT_CAPACITY, dtype=jnp.int32)
+                return jnp.concatenate([order, tail])
 
-            return jax.lax.cond(
-                hyper.keep_prob < 1, lambda s: update(s, full, first_step), reuse, state
+            return permutation
+
+        # the sort is the costly part of an epoch of small minibatches: sort 256 keys if enough
+        branch = jnp.where(full_batch, 0, jnp.where(n_train <= SMALL_SORT, 1, 2))
+        order = jax.lax.switch(
+            branch,
+            [
+                lambda: jnp.arange(POINT_CAPACITY, dtype=jnp.int32),
+                shuffled(SMALL_SORT),
+                shuffled(POINT_CAPACITY),
+            ],
+        )
+        order = jnp.concatenate([order, jnp.zeros(small, jnp.int32)])
+
+        def step_fn(step_offset: jax.Array, state: TrainState) -> TrainState:
+            start = step_offset * batch
+            size = jnp.minimum(batch, n_train - start)
+            step = epoch_index * steps + step_offset
+            gradient = jax.lax.cond(
+                reuse_evaluation,
+                lambda: data_gradient,
+                lambda: training_gradient(state, order, start, size, step),
             )
-        order = hashed_permutation(hyper.seed, SHUFFLE_SALT, epoch_index, n_train)
-        padding = steps * batch - n_train
-        indices = jnp.concatenate([order, order[:padding]]).reshape(steps, batch)
-        mask = (jnp.arange(steps * batch) < n_train).astype(jnp.float32).reshape(steps, batch)
+            return apply(state, gradient + penalty_gradient(state.theta))
 
-        def step_fn(state, inputs):
-            step_indices, step_mask, step_offset = inputs
-            batch_data = (data.x_train[step_indices], data.y_train[step_indices], step_mask)
-            return update(state, batch_data, first_step + step_offset), None
+        return jax.lax.fori_loop(0, steps, step_fn, state)
 
-        state, _ = jax.lax.scan(step_fn, state, (indices, mask, jnp.arange(steps)))
-        return state
-
-    n_slots = spec.max_snapshots
-    every = hyper.snapshot_every
+    every = hyper.frame_every
     last = hyper.epochs
 
-    def epoch_body(carry, epoch_index):
+    def epoch_body(carry):
         """Evaluate the state after ``epoch_index`` epochs, record it, train one more epoch."""
-        candidate, accepted, accepted_eval, diverged_at, snapshots = carry
-        # 1. Accept the candidate (the previous epoch's result) unless it is non-finite.
-        metrics, gradient = evaluate(candidate[0])
-        running = diverged_at < 0
+        epoch_index, candidate, accepted, accepted_eval, _, records, frames = carry
+        metrics, gradient = evaluate(candidate.theta)
         finite = jnp.all(jnp.isfinite(metrics))
-        diverged_at = jnp.where(running & ~finite, epoch_index, diverged_at)
-        keep = (running & finite) | (epoch_index == 0)  # epoch 0 is recorded even if non-finite
+        keep = finite | (epoch_index == 0)  # epoch 0 is recorded even if non-finite
         state, (metrics, gradient) = _tree_where(
             keep, (candidate, (metrics, gradient)), (accepted, accepted_eval)
         )
-        # 2. Record it, and snapshot θ and ∂L/∂θ at epochs 0, k, 2k, … and the last epoch.
-        do_write = ((epoch_index % every == 0) & (epoch_index <= last)) | (epoch_index == last)
-        slot = jnp.minimum((epoch_index + every - 1) // every, n_slots - 1)
-        old = jax.lax.dynamic_index_in_dim(snapshots, slot, keepdims=False)
-        new = jnp.where(do_write, jnp.stack([state[0], gradient]), old)
-        snapshots = jax.lax.dynamic_update_index_in_dim(snapshots, new, slot, 0)
-        learning_rate = schedule(epoch_index * steps).astype(jnp.float32)
-        record = metrics.at[N_SCALAR_METRICS - 1].set(learning_rate)
-        # 3. Train one more epoch (skipped once all epochs are done; frozen after divergence).
-        next_candidate = jax.lax.cond(
-            epoch_index < last, lambda s: train_epoch(s, epoch_index, gradient), lambda s: s, state
+        diverged_at = jnp.where(finite, -1, epoch_index).astype(jnp.int32)
+        learning_rate = schedule(epoch_index * steps)
+        record = metrics.at[LEARNING_RATE_COLUMN].set(learning_rate)
+        records = jax.lax.dynamic_update_index_in_dim(records, record, epoch_index, 0)
+        slot = (epoch_index + every - 1) // every
+        frames = jax.lax.dynamic_update_index_in_dim(
+            frames, jnp.stack([state.theta, gradient]), slot, 0
         )
-        next_candidate = _tree_where(diverged_at < 0, next_candidate, state)
-        return (next_candidate, state, (metrics, gradient), diverged_at, snapshots), record
+        next_candidate = jax.lax.cond(
+            finite & (epoch_index < last),
+            lambda s: train_epoch(s, epoch_index, gradient),
+            lambda s: s,
+            state,
+        )
+        return (
+            epoch_index + 1,
+            next_candidate,
+            state,
+            (metrics, gradient),
+            diverged_at,
+            records,
+            frames,
+        )
 
-    state = (theta, opt_state)
-    n_layers = layout.n_layers
-    zero_metrics = jnp.zeros(N_SCALAR_METRICS + 3 * n_layers, jnp.float32)
-    snapshots = jnp.zeros((n_slots, 2, layout.size), jnp.float32)
-    carry = (state, state, (zero_metrics, jnp.zeros_like(theta)), jnp.int32(-1), snapshots)
-    carry, records = jax.lax.scan(
-        epoch_body, carry, jnp.arange(spec.epoch_bucket + 1, dtype=jnp.int32)
+    def running(carry) -> jax.Array:
+        epoch_index, *_, diverged_at, _, _ = carry
+        return (epoch_index <= last) & (diverged_at < 0)
+
+    state = TrainState(theta, shared_init(theta))
+    zero_eval = (jnp.zeros(N_METRICS, jnp.float32), jnp.zeros_like(theta))
+    carry = (
+        jnp.int32(0),
+        state,
+        state,
+        zero_eval,
+        jnp.int32(-1),
+        jnp.zeros((MAX_EPOCHS + 1, N_METRICS), jnp.float32),
+        jnp.zeros((MAX_FRAMES, 2, layout.size), jnp.float32),
     )
-    diverged_at, snapshots = carry[3], carry[4]
-    thetas, gradients = snapshots[:, 0], snapshots[:, 1]
-
-    def boundary(theta: jax.Array) -> jax.Array:
-        logits, _ = forward(layout.unflatten(theta), data.grid, activation, eval_scales)
-        return jax.nn.sigmoid(logits)
-
-    boundaries = jax.vmap(boundary)(thetas)
-    return ProgramOutput(records, thetas, gradients, boundaries, diverged_at)
-
-
-# Schemes trained in one call are written into a fixed number of slots (4, or 8 for up to 7).
-RUN_SLOT_BUCKETS = (4, 8)
-
-
-def run_slots(n_runs: int) -> int:
-    """Slots of the program that trains ``n_runs`` schemes: the smallest bucket ≥ n_runs."""
-    return next(b for b in RUN_SLOT_BUCKETS if b >= n_runs)
+    _, _, _, _, diverged_at, records, frames = jax.lax.while_loop(running, epoch_body, carry)
+    return ProgramOutput(records, frames, diverged_at)
 
 
 @functools.partial(jax.jit, static_argnums=0)
 def training_program(
-    spec: ProgramSpec,
-    data: Data,
-    hyper: Hyper,
-    init_stds: jax.Array,
-    init_constants: jax.Array,
-    n_runs: jax.Array,
+    bucket: ProgramBucket, data: Data, structure: Structure, hyper: Hyper, init: Init
 ) -> ProgramOutput:
-    """Train ``n_runs`` networks that differ only in their init scale, one after the other.
-
-    ``init_stds`` (slots, n_layers) and ``init_constants`` (slots,) give each slot's scale; only
-    the first ``n_runs`` (traced) slots are trained, the others stay zero. Same data, seed and
-    hyperparameters for all. A loop rather than ``vmap``: on CPU the batched small matmuls were
-    slower than running the networks in turn, and the loop body compiles once, so
-    ``train`` (1 run) and ``train_inits`` (4 runs) share this program.
-    """
-    train_one = functools.partial(_run_one, spec, data, hyper)
-    slots = init_stds.shape[0]
-    shapes = jax.eval_shape(train_one, init_stds[0], init_constants[0])
-    empty = jax.tree.map(lambda leaf: jnp.zeros((slots, *leaf.shape), leaf.dtype), shapes)
-
-    def train_slot(index: jax.Array, outputs: ProgramOutput) -> ProgramOutput:
-        result = train_one(init_stds[index], init_constants[index])
-        return jax.tree.map(
-            lambda buffer, value: jax.lax.dynamic_update_index_in_dim(buffer, value, index, 0),
-            outputs,
-            result,
-        )
-
-    return jax.lax.fori_loop(0, n_runs, train_slot, empty)
-
-
-def program_spec(config: PlaygroundConfig) -> ProgramSpec:
-    """The static part of ``config``'s program."""
-    return ProgramSpec(
-        layer_sizes=config.layer_sizes,
-        activation=config.activation,
-        optimizer=config.optimizer,
-        schedule=config.schedule,
-        batch_size=config.effective_batch_size,
-        steps_per_epoch=config.steps_per_epoch,
-        epoch_bucket=epoch_bucket(int(config.epochs)),
-        max_snapshots=MAX_SNAPSHOTS,
-    )
-
-
-def grid_axes(box: Sequence[Sequence[float]], grid_size: int) -> tuple[np.ndarray, np.ndarray]:
-    """``(xs, ys)``: ``grid_size`` evenly spaced float32 points over each side of ``box``."""
-    (x_min, x_max), (y_min, y_max) = box
-    xs = np.linspace(x_min, x_max, grid_size, dtype=np.float32)
-    ys = np.linspace(y_min, y_max, grid_size, dtype=np.float32)
-    return xs, ys
-
-
-def grid_points(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    """(G², 2) float32 points, row-major: ``points[i * G + j] = (xs[j], ys[i])``."""
-    gx, gy = np.meshgrid(xs, ys)
-    return np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
-
-
-def program_inputs(config: PlaygroundConfig, dataset: Dataset) -> tuple[Data, Hyper]:
-    """Device inputs for ``training_program``, with normalized dtypes (no retracing)."""
-    xs, ys = grid_axes(dataset.box, int(config.grid_size))
-    data = Data(
-        x_train=jnp.asarray(dataset.x_train, jnp.float32),
-        y_train=jnp.asarray(dataset.y_train, jnp.float32),
-        x_test=jnp.asarray(dataset.x_test, jnp.float32),
-        y_test=jnp.asarray(dataset.y_test, jnp.float32),
-        grid=jnp.asarray(grid_points(xs, ys)),
-        init_noise=jnp.asarray(standard_normal_draw(int(config.seed), config.layer_sizes)),
-    )
-    f32: Callable[[float], np.ndarray] = lambda value: np.asarray(value, np.float32)  # noqa: E731
-    hyper = Hyper(
-        lr=f32(config.lr),
-        l1=f32(config.l1),
-        l2=f32(config.l2),
-        keep_prob=f32(config.keep_prob),
-        epochs=np.asarray(int(config.epochs), np.int32),
-        snapshot_every=np.asarray(config.effective_snapshot_every, np.int32),
-        seed=np.asarray(int(config.seed), np.int32),
-        optimizer_params={k: f32(v) for k, v in config.resolved_optimizer_params().items()},
-        schedule_params={k: f32(v) for k, v in config.resolved_schedule_params().items()},
-    )
-    return data, hyper
+    """Train one network; ``bucket`` is the only static argument (see the module docstring)."""
+    return _run(bucket, data, structure, hyper, init)

@@ -27,25 +27,51 @@ def lowbias32(x: jax.Array) -> jax.Array:
     return x ^ (x >> 16)
 
 
-def hashed_bits(seed: jax.Array, salt: int, stream: jax.Array, shape: tuple[int, ...]) -> jax.Array:
-    """uint32 array of ``shape``: one hash per element, keyed by (seed, salt, stream)."""
+def stream_key(seed: jax.Array, salt: int, stream: jax.Array) -> jax.Array:
+    """uint32 key of one stream: ``lowbias32(stream + lowbias32(seed + salt))``."""
     key = lowbias32(jnp.asarray(seed).astype(jnp.uint32) + jnp.uint32(salt))
-    key = lowbias32(jnp.asarray(stream).astype(jnp.uint32) + key)
+    return lowbias32(jnp.asarray(stream).astype(jnp.uint32) + key)
+
+
+def hashed_bits_at(seed: jax.Array, salt: int, stream: jax.Array, counters: jax.Array) -> jax.Array:
+    """uint32 hashes of the given counters (any shape) in stream (seed, salt, stream)."""
+    return lowbias32(counters.astype(jnp.uint32) + stream_key(seed, salt, stream))
+
+
+def hashed_bits(seed: jax.Array, salt: int, stream: jax.Array, shape: tuple[int, ...]) -> jax.Array:
+    """uint32 array of ``shape``: one hash per element (counter = row-major index)."""
     size = 1
     for dim in shape:
         size *= dim
     counters = jax.lax.iota(jnp.uint32, size).reshape(shape)
-    return lowbias32(counters + key)
+    return hashed_bits_at(seed, salt, stream, counters)
+
+
+def bits_to_uniform(bits: jax.Array) -> jax.Array:
+    """float32 uniform in [0, 1) from the top 24 bits of uint32 hashes."""
+    return (bits >> 8).astype(jnp.float32) * jnp.float32(2.0**-24)
 
 
 def hashed_uniform(
     seed: jax.Array, salt: int, stream: jax.Array, shape: tuple[int, ...]
 ) -> jax.Array:
     """float32 uniform in [0, 1) with 24 random bits."""
-    bits = hashed_bits(seed, salt, stream, shape) >> 8
-    return bits.astype(jnp.float32) * jnp.float32(2.0**-24)
+    return bits_to_uniform(hashed_bits(seed, salt, stream, shape))
 
 
 def hashed_permutation(seed: jax.Array, salt: int, stream: jax.Array, n: int) -> jax.Array:
     """A permutation of ``0 … n−1`` (argsort of n hashes; ties broken by index)."""
     return jnp.argsort(hashed_bits(seed, salt, stream, (n,)), stable=True).astype(jnp.int32)
+
+
+def padded_permutation(
+    seed: jax.Array, salt: int, stream: jax.Array, n: jax.Array, capacity: int
+) -> jax.Array:
+    """``capacity`` indices whose first ``n`` (traced) are ``hashed_permutation(…, n)``.
+
+    The padding positions get the largest key (2³² − 1); a real key equal to it still sorts
+    first because ties are broken by index, so the prefix is exactly the n-point permutation.
+    """
+    bits = hashed_bits(seed, salt, stream, (capacity,))
+    keys = jnp.where(jnp.arange(capacity) < n, bits, jnp.uint32(0xFFFFFFFF))
+    return jnp.argsort(keys, stable=True).astype(jnp.int32)

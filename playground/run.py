@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -31,14 +32,17 @@ class PlaygroundRun:
     gradients ``∂L/∂W_l = h_{l−1}ᵀ ∂L/∂z_l`` need not; see the ``too_small`` scheme's note).
     ``learning_rate[e]`` is the scheduled rate of the first update after epoch e.
 
-    Snapshots (index s, epoch ``snapshot_epochs[s]``): ``weights[l][s]`` (n_in, n_out),
-    ``biases[l][s]`` (n_out,), ``weight_grads[l][s] = ∂L/∂W_l``, ``bias_grads[l][s] = ∂L/∂b_l``
-    (same L as ``grad_norms``) and ``boundary[s, i, j] = P(class 1 | x = (grid_x[j], grid_y[i]))``
-    (float32; see ``boundary_uint8``).
+    Frames (index s, epoch ``snapshot_epochs[s]``; every epoch up to 1000 epochs, evenly spaced
+    epochs ``k·⌈E/1000⌉`` plus the last one beyond; "snapshot" is the former name):
+    ``weights[l][s]`` (n_in, n_out), ``biases[l][s]`` (n_out,), ``weight_grads[l][s] = ∂L/∂W_l``,
+    ``bias_grads[l][s] = ∂L/∂b_l`` (same L as ``grad_norms``). ``boundary[s, i, j] =
+    P(class 1 | x = (grid_x[j], grid_y[i]))`` (float32; see ``boundary_uint8``) is computed
+    from the frames' weights on first access (a compiled forward pass; the browser draws the
+    boundary from the weights itself, so the page server never needs it).
 
     Divergence: if an epoch produced a non-finite loss, gradient or weight, ``diverged_at`` is
     that epoch; training stopped there and the arrays end at the last finite state
-    ``last_epoch = diverged_at − 1`` (the last snapshot is that state). Otherwise ``None``.
+    ``last_epoch = diverged_at − 1`` (the last frame is that state). Otherwise ``None``.
     ``diverged_at == 0`` means the initial network itself overflows float32 (e.g. a huge init
     scale in a deep net): the arrays then hold epoch 0 only, with its non-finite values.
     """
@@ -55,14 +59,11 @@ class PlaygroundRun:
     weight_norms: np.ndarray  # (n, n_layers) float32
     grad_norms: np.ndarray  # (n, n_layers) float32
     bias_grad_norms: np.ndarray  # (n, n_layers) float32
-    snapshot_epochs: np.ndarray  # (S,) int32
+    snapshot_epochs: np.ndarray  # (S,) int32: the frames' epochs
     weights: tuple[np.ndarray, ...]  # per layer (S, n_in, n_out) float32
     biases: tuple[np.ndarray, ...]  # per layer (S, n_out) float32
     weight_grads: tuple[np.ndarray, ...]  # per layer (S, n_in, n_out) float32
     bias_grads: tuple[np.ndarray, ...]  # per layer (S, n_out) float32
-    boundary: np.ndarray  # (S, G, G) float32
-    grid_x: np.ndarray  # (G,) float32
-    grid_y: np.ndarray  # (G,) float32
     diverged_at: int | None
 
     @property
@@ -72,7 +73,37 @@ class PlaygroundRun:
 
     @property
     def n_snapshots(self) -> int:
+        """Number of frames S."""
         return int(self.snapshot_epochs.shape[0])
+
+    @property
+    def n_frames(self) -> int:
+        return self.n_snapshots
+
+    @property
+    def frame_epochs(self) -> np.ndarray:
+        """(S,) int32: the epoch of each frame (= ``snapshot_epochs``)."""
+        return self.snapshot_epochs
+
+    @cached_property
+    def grid_x(self) -> np.ndarray:
+        """(G,) float32: ``grid_size`` evenly spaced points over the data set's box."""
+        from playground.maps import grid_axes
+
+        return grid_axes(self.dataset.box, int(self.config.grid_size))[0]
+
+    @cached_property
+    def grid_y(self) -> np.ndarray:
+        from playground.maps import grid_axes
+
+        return grid_axes(self.dataset.box, int(self.config.grid_size))[1]
+
+    @cached_property
+    def boundary(self) -> np.ndarray:
+        """(S, G, G) float32 ``P(class 1 | (grid_x[j], grid_y[i]))`` per frame (lazy)."""
+        from playground.maps import frame_probabilities
+
+        return frame_probabilities(self, self.grid_x, self.grid_y)
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:
@@ -83,7 +114,7 @@ class PlaygroundRun:
         return quantize_probabilities(self.boundary)
 
     def params_at(self, snapshot_index: int) -> list[tuple[np.ndarray, np.ndarray]]:
-        """The network ``[(W_l, b_l)]`` at snapshot ``snapshot_index``."""
+        """The network ``[(W_l, b_l)]`` at frame ``snapshot_index``."""
         return [
             (weights[snapshot_index], biases[snapshot_index])
             for weights, biases in zip(self.weights, self.biases, strict=True)

@@ -14,9 +14,8 @@ a connection) and `python app.py` call. With `blocking=True` (LOSSVIZ_WARMUP=syn
 default) the worker serves once the first phase is done and /readyz says ready; with
 `blocking=False` (LOSSVIZ_WARMUP=background, `python app.py`) both phases run in the thread
 and the process serves at once. A request that needs a program still compiling waits for it
-(`jax_config.first_call`; the optimizer engine uses it, the playground's engine not yet)
-instead of compiling it a second time. When both phases are done the
-compile counter is marked (`jax_config.compile_counter().mark_warm()`): any compilation after
+(`jax_config.first_call`; both engines use it) instead of compiling it a second time. When
+both phases are done the compile counter is marked (`jax_config.compile_counter().mark_warm()`): any compilation after
 that shows up in /readyz as `compiles.after_warmup`.
 
 Workers of one host share the background work: with a persistent JAX compilation cache

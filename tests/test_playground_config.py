@@ -58,7 +58,7 @@ def test_defaults_are_valid() -> None:
         (dict(optimizer="adam", optimizer_params={"beta9": 0.9}), "'beta9': unknown"),
         (dict(optimizer="adam", optimizer_params={"beta1": 2.0}), "first-moment decay: 2"),
         (dict(schedule="step", schedule_params={"every": 2.5}), "is not a whole number"),
-        (dict(snapshot_every=1, epochs=2000), "use an interval ≥ 34"),
+        (dict(snapshot_every=1, epochs=2000), "use an interval ≥ 2"),
         (dict(batch_size=1, n_samples=2000, epochs=2000), "use a larger batch size"),
         (dict(batch_size=0), "batch size: 0 is out of range"),
         (dict(grid_size=1000), "grid size: 1000 is out of range"),

@@ -1,4 +1,4 @@
-"""Mechanics of the playground engine: data, snapshots, compiles, divergence, payload size."""
+"""Mechanics of the playground engine: data, frames, compiles, divergence, payload size."""
 
 from __future__ import annotations
 
@@ -94,20 +94,25 @@ def test_default_run_layout(default_run: pg.PlaygroundRun) -> None:
         assert values.shape == (501,) and values.dtype == np.float32
         assert np.all(np.isfinite(values))
     assert run.weight_norms.shape == run.grad_norms.shape == (501, n_layers)
-    assert run.snapshot_epochs.tolist() == list(range(0, 501, 10))
+    assert run.snapshot_epochs.tolist() == list(range(501))  # every epoch is a frame
+    assert run.frame_epochs is run.snapshot_epochs and run.n_frames == run.n_snapshots == 501
     for layer, (n_in, n_out) in enumerate(
         zip(run.layer_sizes[:-1], run.layer_sizes[1:], strict=True)
     ):
-        assert run.weights[layer].shape == run.weight_grads[layer].shape == (51, n_in, n_out)
-        assert run.biases[layer].shape == run.bias_grads[layer].shape == (51, n_out)
-    assert run.boundary.shape == (51, 50, 50) and run.boundary.dtype == np.float32
+        assert run.weights[layer].shape == run.weight_grads[layer].shape == (501, n_in, n_out)
+        assert run.biases[layer].shape == run.bias_grads[layer].shape == (501, n_out)
+    assert run.boundary.shape == (501, 50, 50) and run.boundary.dtype == np.float32
     assert np.all((run.boundary >= 0) & (run.boundary <= 1))
     np.testing.assert_allclose(run.learning_rate, 0.1)
     assert run.diverged_at is None
-    # snapshot rows agree with the per-epoch records
+    # frame rows agree with the per-epoch records
     for s, epoch in enumerate(run.snapshot_epochs):
         norms = [np.linalg.norm(w[s]) for w in run.weights]
         np.testing.assert_allclose(norms, run.weight_norms[epoch], rtol=1e-5)
+        grad_norms = [np.linalg.norm(g[s]) for g in run.weight_grads]
+        np.testing.assert_allclose(grad_norms, run.grad_norms[epoch], rtol=1e-5, atol=1e-8)
+        bias_norms = [np.linalg.norm(g[s]) for g in run.bias_grads]
+        np.testing.assert_allclose(bias_norms, run.bias_grad_norms[epoch], rtol=1e-5, atol=1e-8)
 
 
 def test_boundary_quantization(default_run: pg.PlaygroundRun) -> None:
@@ -122,13 +127,21 @@ def test_activation_maps(default_run: pg.PlaygroundRun) -> None:
     np.testing.assert_allclose(maps[-1], default_run.boundary[5], atol=1e-6)
     assert np.all(maps[:-1] >= 0)  # ReLU outputs
     with pytest.raises(IndexError):
-        pg.activation_maps(default_run, 51)
+        pg.activation_maps(default_run, 501)
 
 
 def test_payload_fits_the_budget(default_run: pg.PlaygroundRun) -> None:
-    """Snapshot arrays as float32 (weights, biases, gradients) + uint8 boundary, base64."""
-    arrays = [*default_run.weights, *default_run.biases, *default_run.weight_grads]
-    raw = sum(a.astype(np.float32).nbytes for a in arrays) + default_run.boundary_uint8().nbytes
+    """Every frame's weights, biases and gradients as raw float32 + the curves, base64.
+
+    The browser draws the decision boundary from the weights, so it is not shipped.
+    """
+    arrays = [
+        *default_run.weights,
+        *default_run.biases,
+        *default_run.weight_grads,
+        *default_run.bias_grads,
+    ]
+    raw = sum(a.astype(np.float32).nbytes for a in arrays)
     raw += sum(
         getattr(default_run, n).nbytes
         for n in ("train_loss", "test_loss", "train_accuracy", "test_accuracy", "learning_rate")
@@ -137,14 +150,33 @@ def test_payload_fits_the_budget(default_run: pg.PlaygroundRun) -> None:
     assert encoded < 1_500_000
 
 
-def test_snapshot_schedule_and_epoch_buckets() -> None:
+def test_frame_schedule_and_epoch_counts() -> None:
     base = pg.PlaygroundConfig(epochs=37, snapshot_every=10, n_samples=60)
     run = pg.train(base)
     assert run.snapshot_epochs.tolist() == [0, 10, 20, 30, 37]
-    longer = pg.train(dataclasses.replace(base, epochs=50))  # same bucket, same program
+    longer = pg.train(dataclasses.replace(base, epochs=50))  # epochs are a traced loop bound
     np.testing.assert_array_equal(longer.train_loss[:38], run.train_loss)
     np.testing.assert_array_equal(longer.weights[0][3], run.weights[0][3])
-    assert pg.PlaygroundConfig(epochs=2000).snapshot_epochs[-3:] == (1920, 1960, 2000)
+    # every epoch up to 1000 epochs; beyond, k = ⌈E / 1000⌉ and always the last epoch
+    assert pg.PlaygroundConfig(epochs=1000).snapshot_epochs == tuple(range(1001))
+    assert pg.PlaygroundConfig(epochs=2000).snapshot_epochs[-3:] == (1996, 1998, 2000)
+    assert len(pg.PlaygroundConfig(epochs=2000).snapshot_epochs) == 1001
+    assert pg.PlaygroundConfig(epochs=1999).snapshot_epochs[-2:] == (1998, 1999)
+    for epochs in (1, 37, 999, 1000, 1001, 1500, 1999, 2000):
+        frames = pg.PlaygroundConfig(epochs=epochs).snapshot_epochs
+        if epochs <= 1000:
+            assert frames == tuple(range(epochs + 1))
+        else:
+            assert len(frames) >= 500
+        assert len(frames) <= pg_config.MAX_FRAMES and frames[-1] == epochs
+    long = pg.train(pg.PlaygroundConfig(epochs=1999, n_samples=40, hidden=(3,)))
+    assert long.n_frames == 1001 and long.snapshot_epochs[-1] == 1999
+    np.testing.assert_allclose(
+        [np.linalg.norm(w[-1]) for w in long.weights], long.weight_norms[-1], rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        [np.linalg.norm(w[500]) for w in long.weights], long.weight_norms[1000], rtol=1e-5
+    )
 
 
 def test_train_equals_its_column_in_train_inits() -> None:
@@ -198,12 +230,14 @@ def test_divergence_is_detected_frozen_and_reported() -> None:
 
 def test_numeric_settings_never_recompile() -> None:
     base = pg.PlaygroundConfig(n_samples=60, epochs=40, init="too_small")
-    pg.train(base)
-    pg.train_inits(base)
+    pg.warm_up()  # every program of the fixed set
     variants = [
         dict(lr=0.5), dict(l2=0.01), dict(l1=0.003), dict(init_scale=0.3), dict(init="he"),
-        dict(init="constant", init_scale=-0.2), dict(keep_prob=0.5), dict(seed=9),
+        dict(init="constant", init_scale=-0.2), dict(seed=9),
         dict(data_seed=3, noise=0.2, dataset="spiral"), dict(epochs=31), dict(snapshot_every=3),
+        dict(hidden=(5,)), dict(hidden=(3, 7)), dict(activation="tanh"), dict(optimizer="adam"),
+        dict(schedule="step"), dict(n_samples=77), dict(train_fraction=0.3),
+        dict(keep_prob=0.5), dict(batch_size=7), dict(hidden=(12, 12, 12)),
     ]  # fmt: skip
     with count_compiles() as compiles:
         for change in variants:
@@ -211,8 +245,8 @@ def test_numeric_settings_never_recompile() -> None:
             pg.train_inits(dataclasses.replace(base, **change))
     assert compiles == []
     with count_compiles() as compiles:
-        pg.train(dataclasses.replace(base, hidden=(5,)))
-    assert len(compiles) >= 1  # sanity: the counter does see compiles
+        jax.jit(lambda x: x * 3 + 1)(np.arange(3.0))
+    assert len(compiles) == 1  # sanity: the counter does see compiles
 
 
 def test_import_creates_and_compiles_nothing() -> None:
@@ -240,4 +274,44 @@ def test_float64_is_on_but_the_playground_is_float32(default_run: pg.PlaygroundR
 
 def test_limits_are_consistent() -> None:
     assert len(pg.PlaygroundConfig().snapshot_epochs) <= pg_config.MAX_SNAPSHOTS
-    assert pg_config.auto_snapshot_every(2000) == 40
+    assert pg_config.MAX_SNAPSHOTS == pg_config.MAX_FRAMES == 1001
+    assert pg_config.auto_snapshot_every(2000) == 2
+    assert pg_config.auto_snapshot_every(1000) == 1
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        dict(hidden=(3, 5), activation="sigmoid", optimizer="adam"),  # sigmoid(0) = ½ on padding
+        dict(hidden=(9, 2, 16), activation="elu", batch_size=7, keep_prob=0.6, l1=0.01),
+    ],
+)
+def test_padding_stays_exactly_zero(changes: dict) -> None:
+    """In the padded layout, every entry outside the real network is exactly 0 in θ and ∂L/∂θ."""
+    from playground import training
+    from playground.engine import training_program
+
+    config = pg.PlaygroundConfig(n_samples=60, epochs=12, **changes)
+    bucket = training.config_bucket(config)
+    layout = bucket.layout
+    output = training_program(
+        bucket,
+        training.program_data(training.dataset_for(config)),
+        training.program_structure(config, layout),
+        training.program_hyper(config),
+        training.program_init(config.init, None, config, layout),
+    )
+    frames = np.asarray(output.frames)[: len(config.snapshot_epochs)]
+    padding = layout.param_mask(config.layer_sizes) == 0
+    assert not np.any(frames[:, :, padding])
+    assert np.any(frames[:, 0, ~padding]) and np.any(frames[:, 1, ~padding])
+
+
+def test_every_rule_starts_from_zeros_in_the_shared_state() -> None:
+    """``playground.optim.shared_init`` (all zeros) is every rule's own optax ``init``."""
+    from playground.optim import OPTIMIZER_IDS, build_optimizer
+
+    theta = np.linspace(-1, 1, 5).astype(np.float32)
+    for optimizer in OPTIMIZER_IDS:
+        state = build_optimizer(optimizer, 0.1).init(theta)
+        assert all(not np.any(np.asarray(leaf)) for leaf in jax.tree.leaves(state)), optimizer
