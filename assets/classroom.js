@@ -8,7 +8,10 @@
  *  - "Classroom link…" lists the current page's groups with checkboxes and builds such a link.
  *  - Presentation mode (`present=1` in the URL, the "Present" button, or key P): body class
  *    `presentation` (assets/presentation.css) and every Plotly figure restyled with larger
- *    fonts, lines and markers, re-applied whenever Dash or Plotly redraws a figure.
+ *    fonts, lines and markers, re-applied whenever Dash or Plotly redraws a figure. Figures
+ *    inside `data-present-style="self"` are left alone: their page draws its own presentation
+ *    look and redraws on the document event "lossviz:presentation" ({detail: {present}}),
+ *    sent whenever the mode changes.
  *  - Keyboard shortcuts drive `LossViz.activePlayer()` (assets/player.js); ignored while
  *    typing in a field. The list lives in components/classroom.py (SHORTCUTS).
  */
@@ -245,11 +248,23 @@
   }
   LossViz.setPresentation = setPresent;
 
+  let announced = false; // the presentation state last announced to self-styled figures
+
   function applyPresent() {
     document.body.classList.toggle(PRESENT_CLASS, state.present);
     const toggle = document.getElementById("present-toggle");
     if (toggle) toggle.setAttribute("aria-pressed", state.present ? "true" : "false");
     for (const gd of document.querySelectorAll(".js-plotly-plot")) styleFigure(gd);
+    if (state.present !== announced) {
+      announced = state.present;
+      // Pages that style their own figures (data-present-style="self") redraw on this event.
+      document.dispatchEvent(new CustomEvent("lossviz:presentation", { detail: { present: state.present } }));
+    }
+  }
+
+  /* A figure inside data-present-style="self" draws its own presentation look (the lab). */
+  function selfStyled(gd) {
+    return Boolean(gd.closest && gd.closest('[data-present-style="self"]'));
   }
 
   function isStyled(gd) {
@@ -258,7 +273,7 @@
 
   /* Presentation look for one Plotly figure; restores the figure's own look when off. */
   function styleFigure(gd) {
-    if (!window.Plotly || !gd.data || !gd.layout || gd._lossvizStyling) return;
+    if (!window.Plotly || !gd.data || !gd.layout || gd._lossvizStyling || selfStyled(gd)) return;
     const styled = isStyled(gd);
     if (state.present === styled) return;
     gd._lossvizStyling = true;
@@ -336,7 +351,7 @@
 
   /* Dash replaces figures with Plotly.react: re-apply the look after every full redraw. */
   function watchFigure(gd) {
-    if (gd._lossvizWatched || typeof gd.on !== "function") return;
+    if (gd._lossvizWatched || typeof gd.on !== "function" || selfStyled(gd)) return;
     gd._lossvizWatched = true;
     gd.on("plotly_afterplot", () => {
       if (state.present !== isStyled(gd)) window.setTimeout(() => styleFigure(gd), 0);

@@ -4,14 +4,18 @@
 
 * ``train_4inits_500epochs_ms_p50``, ``numpy_reference_ms_p50``, ``speedup_vs_numpy``: from
   ``benchmarks/playground_engine.py``'s ``measure_engine()`` (the engine alone).
-* ``run_payload_bytes``: one whole playback as the browser receives it (the HTTP response of the
-  training callback for the default settings: figures + every snapshot's arrays);
-  ``run_payload_bytes_max``: the same for the largest network the page allows (6 × 16 neurons,
-  2000 points, 2000 epochs); ``compare_payload_bytes``: the four-scheme comparison.
-* ``callback_ms_p95``: a settings change (the learning rate and the seed, distinct every time so
-  the result cache misses) through POST /_dash-update-component, after warm-up: validation,
-  training, figures, encoding and JSON. ``callback_hit_ms_p95``: the same request again (cache
-  hit). ``compare_callback_ms_p95``: opening the comparison (four schemes, cache miss).
+* ``callback_bytes``: the training callback's JSON (messages, text panels, the run's URL);
+  ``run_payload_bytes`` / ``run_payload_bytes_gzip``: the run it names, GET
+  /api/playground/run.bin as the browser receives it (raw / gzip as sent) for the default
+  settings; ``run_payload_bytes_max`` / ``run_payload_bytes_max_gzip``: the same for the largest
+  network the page allows (6 × 16 neurons, 2000 points, 2000 epochs; budget 1.5 MB gzip);
+  ``compare_payload_bytes`` / ``_gzip``: the four-scheme comparison (default network) and
+  ``compare_payload_bytes_max_gzip`` at the largest one.
+* ``callback_ms_p95``: a settings change (the learning rate and the seed, distinct every time)
+  through POST /_dash-update-component: validation and the run's URL, no training.
+  ``change_to_run_ms_p95``: that callback plus the GET of its run (cache miss: training and
+  encoding), what a student waits for; ``run_hit_ms_p95``: the same GET again (cache hit).
+  ``compare_ms_p95``: the comparison's GET (four schemes, cache miss).
 
 Wall-clock milliseconds on this machine (shared; see the ``*_cpu_ms`` figures of the engine
 benchmark for CPU time). Last stdout line: one JSON object.
@@ -20,6 +24,7 @@ benchmark for CPU time). Last stdout line: one JSON object.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import sys
 import time
@@ -52,15 +57,29 @@ def _p(values: list[float], q: float) -> float:
     return round(float(np.percentile(values, q)), 2)
 
 
+def _get(client, url: str) -> tuple[int, int, float]:
+    """(raw bytes, bytes as sent with gzip, ms) of one data GET."""
+    start = time.perf_counter()
+    response = client.get(url, headers={"Accept-Encoding": "gzip"})
+    elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200, response.get_data(as_text=True)[:200]
+    body = response.data
+    raw = (
+        len(gzip.decompress(body))
+        if response.headers.get("Content-Encoding") == "gzip"
+        else len(body)
+    )
+    return raw, len(body), elapsed
+
+
 def measure_page(samples: int) -> dict[str, Any]:
     from app import app  # the module's own app (creating a second one would double callbacks)
 
     client = app.server.test_client()
     import pages.playground as page  # registered by the app
-    from settings.playground import PlaygroundSettings
+    from settings.playground import PlaygroundSettings, from_query
 
     spec = find_callback(client, "pg-run.data")
-    compare_spec = find_callback(client, "pg-cmp.data")
     base = _control_state(page, PlaygroundSettings())
 
     def train_call(changes: dict[str, Any]):
@@ -72,43 +91,56 @@ def measure_page(samples: int) -> dict[str, Any]:
         assert response.status_code == 200, response.status_code
         return response, elapsed
 
+    def run_url(response) -> str:
+        return response.get_json()["response"]["pg-run"]["data"]["fetch"][0]
+
     # Warm-up: compile the default programs (one scheme, four schemes) in this process.
     default_response, _ = train_call({})
-    run_payload_bytes = len(default_response.data)
-    key = default_response.get_json()["response"]["pg-query"]["data"]
+    run_bytes, run_bytes_gzip, _ = _get(client, run_url(default_response))
 
-    misses, hits = [], []
+    callbacks, misses, hits = [], [], []
     for i in range(samples):
         changes = {"pg-lr.value": f"{0.05 + 0.001 * (i + 1):.3f}", "pg-seed.value": str(100 + i)}
-        _, elapsed = train_call(changes)
-        misses.append(elapsed)
-        _, elapsed = train_call(changes)  # the same settings again: served from the cache
-        hits.append(elapsed)
+        response, callback_ms = train_call(changes)
+        callbacks.append(callback_ms)
+        _, _, miss_ms = _get(client, run_url(response))
+        misses.append(callback_ms + miss_ms)
+        _, _, hit_ms = _get(client, run_url(response))  # the same run again: the cache
+        hits.append(hit_ms)
 
     largest, _ = train_call(
         {"pg-hidden.value": "16,16,16,16,16,16", "pg-n.value": "2000", "pg-epochs.value": "2000"}
     )
     assert largest.get_json()["response"]["pg-run"]["data"]["layers"][1:-1] == [16] * 6
+    max_bytes, max_bytes_gzip, _ = _get(client, run_url(largest))
+    max_query = "hidden=16,16,16,16,16,16&n=2000&epochs=2000"
+    with app.server.test_request_context():
+        compare_max_url = page.compare_store(from_query(max_query)[0])["fetch"][0]
+    _, compare_max_gzip, _ = _get(client, compare_max_url)
 
     compare_times = []
-    compare_bytes = 0
+    compare_bytes = compare_gzip = 0
     for i in range(max(3, samples // 5)):
-        stored = {**key, "train": f"seed={200 + i}"}
-        values = {"pg-tab.value": "compare", "pg-query.data": stored, "pg-cmp-key.data": None}
-        start = time.perf_counter()
-        response = post_callback(client, compare_spec, values, ["pg-tab.value"])
-        compare_times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, response.status_code
-        compare_bytes = len(response.data)
+        settings = from_query(f"seed={200 + i}")[0]
+        with app.server.test_request_context():
+            url = page.compare_store(settings)["fetch"][0]
+        compare_bytes, compare_gzip, elapsed = _get(client, url)
+        compare_times.append(elapsed)
     return {
-        "run_payload_bytes": run_payload_bytes,
-        "run_payload_bytes_max": len(largest.data),
+        "callback_bytes": len(default_response.data),
+        "run_payload_bytes": run_bytes,
+        "run_payload_bytes_gzip": run_bytes_gzip,
+        "run_payload_bytes_max": max_bytes,
+        "run_payload_bytes_max_gzip": max_bytes_gzip,
         "compare_payload_bytes": compare_bytes,
-        "callback_ms_p50": _p(misses, 50),
-        "callback_ms_p95": _p(misses, 95),
-        "callback_hit_ms_p50": _p(hits, 50),
-        "callback_hit_ms_p95": _p(hits, 95),
-        "compare_callback_ms_p95": _p(compare_times[1:] or compare_times, 95),
+        "compare_payload_bytes_gzip": compare_gzip,
+        "compare_payload_bytes_max_gzip": compare_max_gzip,
+        "callback_ms_p50": _p(callbacks, 50),
+        "callback_ms_p95": _p(callbacks, 95),
+        "change_to_run_ms_p50": _p(misses, 50),
+        "change_to_run_ms_p95": _p(misses, 95),
+        "run_hit_ms_p95": _p(hits, 95),
+        "compare_ms_p95": _p(compare_times[1:] or compare_times, 95),
         "callback_samples": samples,
         "payload_budget_bytes": 1_500_000,
     }

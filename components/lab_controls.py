@@ -8,6 +8,7 @@ Specs are passed in by the page (this module imports no engine).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -15,18 +16,43 @@ from dash import dcc, html
 
 FIELD = "lab-field"
 
+# A hyperparameter's symbol as plain text, for the controls (the equations panel typesets the
+# LaTeX; fifty small KaTeX renders in the table would cost the first open more than they add).
+_PLAIN_SYMBOLS = {
+    r"\eta_0": "η₀",
+    r"\alpha": "α",
+    r"\gamma": "γ",
+    r"\beta_1": "β₁",
+    r"\beta_2": "β₂",
+    r"\epsilon": "ε",
+}
+
+
+def plain_symbol(latex: str) -> str:
+    """A hyperparameter's symbol as text ('\\beta_1' -> 'β₁'; 'k' stays 'k')."""
+    return _PLAIN_SYMBOLS.get(latex, latex)
+
 
 def field_id(key: str) -> dict[str, str]:
     return {"type": FIELD, "key": key}
 
 
 def text_input(
-    key: str, value: str, *, label: str, width: str = "6.5rem", title: str = ""
+    key: str,
+    value: str,
+    *,
+    label: str,
+    width: str = "6.5rem",
+    title: str = "",
+    symbol: str = "",
 ) -> html.Label:
     """A text box for a number: text (not type=number) so bad input reaches validation.
 
     dcc.Input takes no title/aria attributes, so a label element around it carries them.
+    `symbol` ('α', 'β₁', 'k') is shown before the box by CSS (`data-sym`): one component per
+    parameter instead of three, as the table has fifty of them.
     """
+    extra = {"data-sym": symbol} if symbol else {}
     return html.Label(
         dcc.Input(
             id=field_id(key),
@@ -40,12 +66,16 @@ def text_input(
             style={"width": width},
         ),
         title=title or label,
-        className="num-label",
+        className="num-label param" if symbol else "num-label",
         **{"aria-label": label},
+        **extra,
     )
 
 
 def landscape_picker(options: Sequence[tuple[str, str]], value: str) -> html.Div:
+    """The landscape dropdown; `data-landscapes` maps each title to its id, so the browser can
+    fetch a landscape's grid while the pointer rests on its option (assets/lab/main.js)."""
+    titles = {title: ident for ident, title in options}
     return html.Div(
         [
             html.Span("Cost landscape J(w₁, w₂)", className="label"),
@@ -58,8 +88,8 @@ def landscape_picker(options: Sequence[tuple[str, str]], value: str) -> html.Div
                 className="landscape-dropdown",
             ),
         ],
-        className="control-row",
-        **{"data-group": "landscape"},
+        className="control-row landscape-picker",
+        **{"data-group": "landscape", "data-landscapes": json.dumps(titles, ensure_ascii=False)},
     )
 
 
@@ -135,18 +165,13 @@ def _optimizer_row(
     schedule_params = []
     for sched in schedules:
         inputs = [
-            html.Span(
-                [
-                    dcc.Markdown(f"${p.latex}$", mathjax=True, className="inline-math"),
-                    text_input(
-                        f"{prefix}.{sched.id}.{p.name}",
-                        values.get(f"{prefix}.{sched.id}.{p.name}", _fmt(p.default)),
-                        label=f"{spec.title}: {p.label}",
-                        width="4.2rem",
-                        title=f"{p.label}: {_fmt(p.minimum)} to {_fmt(p.maximum)}",
-                    ),
-                ],
-                className="param",
+            text_input(
+                f"{prefix}.{sched.id}.{p.name}",
+                values.get(f"{prefix}.{sched.id}.{p.name}", _fmt(p.default)),
+                label=f"{spec.title}: {p.label}",
+                width="4.2rem",
+                title=f"{p.label}: {_fmt(p.minimum)} to {_fmt(p.maximum)}",
+                symbol=plain_symbol(p.latex),
             )
             for p in sched.parameters
         ]
@@ -159,18 +184,13 @@ def _optimizer_row(
             )
         )
     advanced = [
-        html.Span(
-            [
-                dcc.Markdown(f"${p.latex}$", mathjax=True, className="inline-math"),
-                text_input(
-                    f"{prefix}.{p.name}",
-                    values[f"{prefix}.{p.name}"],
-                    label=f"{spec.title}: {p.label}",
-                    width="4.6rem",
-                    title=f"{p.label}: {_fmt(p.minimum)} to {_fmt(p.maximum)}",
-                ),
-            ],
-            className="param",
+        text_input(
+            f"{prefix}.{p.name}",
+            values[f"{prefix}.{p.name}"],
+            label=f"{spec.title}: {p.label}",
+            width="4.6rem",
+            title=f"{p.label}: {_fmt(p.minimum)} to {_fmt(p.maximum)}",
+            symbol=plain_symbol(p.latex),
         )
         for p in spec.rule_hyperparameters
     ]

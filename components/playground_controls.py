@@ -19,8 +19,10 @@ from components.playground_network import LINK_LEVEL_LABELS, LINK_STYLES
 PLAYER = "playground"
 COMPARE_PLAYER = "playground-compare"
 DEBOUNCE_SECONDS = 0.8
-# Snapshots per 60 Hz tick; the first is the default (1×: the 51 snapshots of 500 epochs in ~7 s).
-SPEEDS = (("1×", "0.125"), ("2×", "0.25"), ("4×", "0.5"), ("8×", "1"), ("½×", "0.0625"))
+# Frames per animation frame, the first is the default: 1× shows every frame (every epoch up to
+# 1000 epochs) one after the other, one per screen refresh, as TensorFlow Playground does;
+# ½× holds each frame for two refreshes. assets/playground/playback.js steps by these.
+SPEEDS = (("1×", "1"), ("2×", "2"), ("4×", "4"), ("8×", "8"), ("½×", "0.5"), ("¼×", "0.25"))
 
 
 class Choice(NamedTuple):
@@ -107,12 +109,16 @@ def _section(title: str, group: str, children: list, label: str | None = None) -
     )
 
 
-def controls_panel(values: Mapping[str, str], options: ControlOptions) -> html.Div:
+def controls_panel(
+    values: Mapping[str, str], options: ControlOptions, info: Mapping[str, Any] | None = None
+) -> html.Div:
     """Every training control: data, network, initialization, training, regularization.
 
     `values` maps URL keys (and `hp.<optimizer>.<name>`, `sp.<schedule>.<name>`) to the text
-    each control shows.
+    each control shows; `info` the first children of the explanations ("act", "init", "opt"),
+    which the training callback replaces.
     """
+    info = info or {}
     r = options.ranges
     data = _section(
         "Data",
@@ -171,7 +177,7 @@ def controls_panel(values: Mapping[str, str], options: ControlOptions) -> html.D
                 ],
                 className="pg-row pg-row-2",
             ),
-            dcc.Markdown(id="pg-act-info", mathjax=True, className="pg-math small"),
+            html.Div(info.get("act"), id="pg-act-info", className="pg-math small"),
         ],
     )
     init = _section(
@@ -186,7 +192,7 @@ def controls_panel(values: Mapping[str, str], options: ControlOptions) -> html.D
                 inputClassName="pg-pill-input",
                 labelClassName="pg-pill",
             ),
-            dcc.Markdown(id="pg-init-info", mathjax=True, className="pg-math"),
+            html.Div(info.get("init"), id="pg-init-info", className="pg-math"),
             html.Div(
                 _field(
                     "Scale s (empty: the scheme's own)",
@@ -284,7 +290,7 @@ def controls_panel(values: Mapping[str, str], options: ControlOptions) -> html.D
                 [
                     html.Summary("Optimizer hyperparameters and update rule"),
                     html.Div(hyper_groups, id="pg-optimizer-params"),
-                    dcc.Markdown(id="pg-opt-info", mathjax=True, className="pg-math small"),
+                    html.Div(info.get("opt"), id="pg-opt-info", className="pg-math small"),
                 ],
                 className="pg-details",
             ),
@@ -350,19 +356,21 @@ def playback_bar(player: str, counter: str = "Epoch 0") -> html.Div:
     return html.Div(
         [
             button("Reset", "reset", "Back to epoch 0 (R)"),
-            button("◀", "back", "One snapshot back (←)", className="pg-icon"),
+            button("◀", "back", "One frame back (←)", className="pg-icon"),
             button("▶ Play", "play", "Play / pause (space)", className="primary play"),
-            button("▶", "step", "One snapshot forward (→)", className="pg-icon"),
+            button("▶", "step", "One frame forward (→)", className="pg-icon"),
             button("End", "end", "Jump to the end (E)"),
-            # dcc.Input takes no data-* attributes: assets/playground.js puts the player's
+            # dcc.Input takes no data-* attributes: assets/playground/playback.js puts the player's
             # <input type="range" data-player=… data-role="scrub"> in this slot.
             html.Span(className="pg-scrub", **{"data-scrub-slot": player}),
             html.Label(
                 [
                     "speed ",
+                    # Not the shared player's data-role="speed" (time-based): this page steps
+                    # a whole number of frames per animation frame (playback.js).
                     html.Select(
                         [html.Option(label, value=value) for label, value in SPEEDS],
-                        **{"data-player": player, "data-role": "speed", "aria-label": "speed"},
+                        **{"data-player": player, "data-role": "pace", "aria-label": "speed"},
                     ),
                 ],
                 className="speed",
@@ -474,7 +482,7 @@ def tab_toggle(value: str) -> dcc.RadioItems:
 
 
 def stats_block() -> html.Div:
-    """Big numbers (filled by assets/playground.js every frame)."""
+    """Big numbers (filled by assets/playground/stats.js every frame)."""
 
     def stat(label: str, role: str) -> html.Div:
         return html.Div(
@@ -499,24 +507,15 @@ def stats_block() -> html.Div:
 
 
 def graph(component_id: str, height: int) -> html.Div:
-    """A plot container: assets/playground.js draws into its inner div with Plotly.
+    """A plot container: assets/playground/*.js draw into its inner div with the vendored
+    Plotly (`LossViz.vendor.plotly()`).
 
-    Not a dcc.Graph: Dash's Graph writes every layout change (cursor, images, the classroom's
-    presentation fonts) back into its `figure` prop and re-plots that, which would fight the
-    frame-by-frame playback. Plotly itself is loaded by `plotly_loader()`.
+    Not a dcc.Graph: that makes Dash load its full 4.8 MB plotly.js, and it writes every layout
+    change (cursor, images, the classroom's presentation fonts) back into its `figure` prop and
+    re-plots that, which would fight the frame-by-frame playback.
     """
     return html.Div(
         html.Div(className="pg-plot", style={"height": f"{height}px"}),
         id=component_id,
         className="pg-graph",
-    )
-
-
-def plotly_loader() -> dcc.Graph:
-    """A hidden, empty dcc.Graph: it makes Dash load plotly.js (served by the app) on the page."""
-    return dcc.Graph(
-        id="pg-plotly-loader",
-        figure={"data": [], "layout": {}},
-        config={"displayModeBar": False},
-        style={"display": "none"},
     )

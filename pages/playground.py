@@ -1,11 +1,14 @@
 """Network playground: train a small MLP on 2-D data and watch it learn (or not).
 
-Thin glue: controls → `PlaygroundSettings` (validated) → cached engine run → components'
-figures + per-frame arrays in one dcc.Store → assets/playground.js plays it back in the browser
-(no request while playing). The comparison tab trains the four schemes of the lecture's demo
-(Zero / Too small / Appropriate / Too large) side by side in one engine call, when opened.
-The URL always holds the page's state: controls via the settings object, the view (weights or
-gradients, test points, tab, pinned neuron) appended in the browser.
+Thin glue: controls → `PlaygroundSettings` (validated) → small JSON in dcc.Stores: the
+canonical query, the cache key, labels and `"fetch": [run URL]`. The browser GETs that URL
+(serving/api/playground.py trains the run once per shared cache and sends its numbers as one
+binary container) and draws everything itself (assets/playground/*.js): the decision boundary
+and activation maps from its own forward pass, the ∂L/∂W views from its own backward pass,
+every epoch a frame, no request while playing. The comparison tab fetches the four schemes of
+the lecture's demo (Zero / Too small / Appropriate / Too large) trained side by side, only
+while it is open. The URL always holds the page's state: controls via the settings object,
+the view (weights or gradients, test points, tab, pinned neuron) appended in the browser.
 """
 
 from __future__ import annotations
@@ -13,8 +16,20 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
+from dash import (
+    ClientsideFunction,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    dcc,
+    html,
+    no_update,
+)
 from dash.exceptions import PreventUpdate
+from flask import has_request_context
 
 from components.playground_controls import (
     COMPARE_PLAYER,
@@ -30,14 +45,14 @@ from components.playground_controls import (
     link_legend,
     node_legend,
     playback_bar,
-    plotly_loader,
     sp_id,
     stats_block,
     tab_toggle,
     view_toggle,
 )
+from components.playground_figures import SCHEME_COLORS, drawing_spec
 from components.playground_network import node_legend_items
-from components.playground_payload import RunArrays, compare_payload, run_payload
+from components.tex import math_inline, math_paragraphs, tex
 from playground import (
     ACTIVATIONS,
     BIAS_INIT_LATEX,
@@ -46,14 +61,9 @@ from playground import (
     INIT_SCHEMES,
     OPTIMIZERS,
     SCHEDULES,
-    ConfigError,
-    PlaygroundRun,
     init_latex,
-    train,
-    train_inits,
 )
-from playground.activations import ELU_ALPHA, LEAKY_RELU_SLOPE
-from serving.cache import get_or_compute
+from serving.api.playground import compare_url, run_url
 from settings.fields import format_float
 from settings.playground import (
     CHOICE_FIELDS,
@@ -77,6 +87,7 @@ TEXT_KEYS = (*(f.key for f in NUMERIC_FIELDS), "hidden", "scale", "batch")
 CONTROL_KEYS = tuple(f.key for f in CHOICE_FIELDS) + TEXT_KEYS
 HP_CONTROLS = tuple((o.id, p.name) for o in OPTIMIZERS.values() for p in o.rule_hyperparameters)
 SP_CONTROLS = tuple((s.id, p.name) for s in SCHEDULES.values() for p in s.parameters)
+CLIENT = "lossvizPlayground"  # window.dash_clientside namespace of assets/playground/main.js
 
 
 # ---- metadata for the components (plain data, no engine objects) ------------------------------
@@ -122,89 +133,73 @@ def control_values(settings: PlaygroundSettings) -> dict[str, str]:
     return values
 
 
-def run_arrays(run: PlaygroundRun) -> RunArrays:
-    """The engine's run as the components' plain arrays."""
-    config = run.config
-    data = run.dataset
-    return RunArrays(
-        layer_sizes=tuple(int(n) for n in config.layer_sizes),
-        activation_id=config.activation,
-        activation_title=ACTIVATIONS[config.activation].title,
-        keep_prob=float(config.keep_prob),
-        planned_epochs=int(config.epochs),
-        epochs=run.epochs,
-        train_loss=run.train_loss,
-        test_loss=run.test_loss,
-        train_accuracy=run.train_accuracy,
-        test_accuracy=run.test_accuracy,
-        learning_rate=run.learning_rate,
-        weight_norms=run.weight_norms,
-        grad_norms=run.grad_norms,
-        snapshot_epochs=run.snapshot_epochs,
-        weights=run.weights,
-        biases=run.biases,
-        weight_grads=run.weight_grads,
-        boundary=run.boundary_uint8(),
-        grid_x=run.grid_x,
-        grid_y=run.grid_y,
-        x_train=data.x_train,
-        y_train=data.y_train,
-        x_test=data.x_test,
-        y_test=data.y_test,
-        box=data.box,
-        diverged_at=run.diverged_at,
-        activation_params=(("leakySlope", LEAKY_RELU_SLOPE), ("eluAlpha", ELU_ALPHA)),
-    )
+def run_store(settings: PlaygroundSettings) -> dict[str, Any]:
+    """What the browser needs to fetch and label one run (a few hundred bytes)."""
+    activation = ACTIVATIONS[settings.config.activation]
+    return {
+        "kind": "run",
+        "key": settings.cache_key(),
+        "fetch": [run_url(settings)],
+        "layers": list(settings.config.layer_sizes),
+        "activation": activation.id,
+        "activationTitle": activation.title,
+        "plannedEpochs": int(settings.config.epochs),
+    }
 
 
-def compute_run(settings: PlaygroundSettings) -> dict[str, Any]:
-    """The whole playback of `settings` (cached by its canonical key)."""
-    key = settings.cache_key()
-    return get_or_compute(
-        "payload:" + key, lambda: run_payload(run_arrays(train(settings.config)), key)
-    )
+def compare_store(settings: PlaygroundSettings) -> dict[str, Any]:
+    """What the browser needs to fetch and label the four-scheme comparison."""
+    return {
+        "kind": "compare",
+        "key": settings.compare_cache_key(),
+        "fetch": [compare_url(settings)],
+        "schemes": [
+            {"id": s, "title": INIT_SCHEMES[s].title, "color": SCHEME_COLORS[s]}
+            for s in DEMO_INIT_IDS
+        ],
+        "plannedEpochs": int(settings.config.epochs),
+    }
 
 
-def compute_comparison(settings: PlaygroundSettings) -> dict[str, Any]:
-    """The four demo schemes trained side by side (one engine call, cached)."""
-    key = settings.compare_cache_key()
-
-    def compute() -> dict[str, Any]:
-        runs = train_inits(settings.config, DEMO_INIT_IDS)
-        schemes = [(scheme, INIT_SCHEMES[scheme].title) for scheme in DEMO_INIT_IDS]
-        return compare_payload(schemes, [run_arrays(runs[s]) for s, _ in schemes], key)
-
-    return get_or_compute("payload:" + key, compute)
+def query_store(settings: PlaygroundSettings) -> dict[str, Any]:
+    return {"train": settings.to_query(view=False), "key": settings.cache_key()}
 
 
-# ---- explanatory text -------------------------------------------------------------------------
+# ---- explanatory text (KaTeX in the browser: components/tex.py) ---------------------------------
 
 
-def init_markdown(settings: PlaygroundSettings) -> str:
+def init_info(settings: PlaygroundSettings) -> list:
     scheme = INIT_SCHEMES[settings.config.init]
     latex = init_latex(scheme.id, settings.config.init_scale)
     scale = ""
     if scheme.adjustable:
         scale = f" Scale $s = {format_float(settings.init_scale)}$."
-    return f"$${latex}, \\qquad {BIAS_INIT_LATEX}$$\n\n**{scheme.title}.** {scheme.note}{scale}"
+    return [
+        html.Div(tex(f"{latex}, \\qquad {BIAS_INIT_LATEX}", display=True)),
+        html.P(math_inline(f"**{scheme.title}.** {scheme.note}{scale}")),
+    ]
 
 
-def activation_markdown(settings: PlaygroundSettings) -> str:
+def activation_info(settings: PlaygroundSettings) -> list:
     activation = ACTIVATIONS[settings.config.activation]
-    return (
+    return math_paragraphs(
         f"Hidden neurons: ${activation.latex}$. Output: "
         r"$\hat y = \sigma(z) = \frac{1}{1 + e^{-z}}$, loss: binary cross-entropy."
     )
 
 
-def optimizer_markdown(settings: PlaygroundSettings) -> str:
+def optimizer_info(settings: PlaygroundSettings) -> list:
     spec = OPTIMIZERS[settings.config.optimizer]
     schedule = SCHEDULES[settings.config.schedule]
-    lines = "\n".join(f"$${line}$$" for line in spec.latex)
-    return (
-        f"**{spec.title}**, with $g_t = \\nabla R(\\theta_t)$ on each minibatch:\n\n{lines}\n\n"
-        f"Learning rate: $${schedule.latex}$$\n\n{spec.note}"
-    )
+    return [
+        html.P(
+            math_inline(f"**{spec.title}**, with $g_t = \\nabla R(\\theta_t)$ on each minibatch:")
+        ),
+        *[html.Div(tex(line, display=True)) for line in spec.latex],
+        html.P("Learning rate:"),
+        html.Div(tex(schedule.latex, display=True)),
+        *math_paragraphs(spec.note),
+    ]
 
 
 def scheme_cards() -> html.Div:
@@ -215,13 +210,18 @@ def scheme_cards() -> html.Div:
             html.Div(
                 [
                     html.H3(scheme.title),
-                    dcc.Markdown(
-                        f"$${init_latex(scheme_id)}, \\quad {BIAS_INIT_LATEX}$$\n\n{scheme.note}",
-                        mathjax=True,
+                    html.Div(
+                        [
+                            html.Div(
+                                tex(f"{init_latex(scheme_id)}, \\quad {BIAS_INIT_LATEX}", True)
+                            ),
+                            html.P(scheme.note),
+                        ],
                         className="pg-math small",
                     ),
                 ],
                 className=f"pg-scheme-card pg-scheme-{scheme_id}",
+                style={"borderTopColor": SCHEME_COLORS[scheme_id]},
             )
         )
     return html.Div(cards, className="pg-scheme-cards")
@@ -238,19 +238,19 @@ def layout(**query: Any) -> html.Div:
     settings, messages, _ = from_layout_kwargs(query)
     values = control_values(settings)
     activation = ACTIVATIONS[settings.config.activation]
+    # The page's first run is named right here, so the browser starts fetching it as soon as
+    # the layout arrives (the first training callback then finds it current and sends nothing).
+    first_run: dict[str, Any] | None = run_store(settings) if has_request_context() else None
+    stored_query = query_store(settings) if first_run else {"train": "", "key": None}
     train_panel = html.Div(
         [
             html.Div(
                 [
                     playback_bar(PLAYER),
-                    dcc.Loading(
-                        dcc.Store(id="pg-run"),
-                        type="circle",
-                        delay_show=200,
-                        className="pg-loading",
-                        parent_className="pg-loading-wrap",
-                    ),
                     html.Div(id="pg-diverged", className="pg-diverged", hidden=True),
+                    html.Div(
+                        id="pg-fetch-error", className="pg-fetch-error", hidden=True, role="alert"
+                    ),
                 ],
                 className="panel pg-toolbar",
             ),
@@ -356,12 +356,11 @@ def layout(**query: Any) -> html.Div:
             html.Div(
                 [
                     playback_bar(COMPARE_PLAYER),
-                    dcc.Loading(
-                        dcc.Store(id="pg-cmp"),
-                        type="circle",
-                        delay_show=200,
-                        className="pg-loading",
-                        parent_className="pg-loading-wrap",
+                    html.Div(
+                        id="pg-cmp-fetch-error",
+                        className="pg-fetch-error",
+                        hidden=True,
+                        role="alert",
                     ),
                 ],
                 className="panel pg-toolbar",
@@ -387,19 +386,21 @@ def layout(**query: Any) -> html.Div:
     return html.Div(
         [
             dcc.Location(id="pg-url", refresh=False),
-            dcc.Store(id="pg-query", data={"train": settings.to_query(view=False), "key": None}),
+            dcc.Store(id="pg-spec", data=drawing_spec()),
+            dcc.Store(id="pg-run", data=first_run),
+            dcc.Store(id="pg-query", data=stored_query),
             dcc.Store(id="pg-url-messages", data=messages),
             dcc.Store(id="pg-neuron", data=settings.neuron),
+            dcc.Store(id="pg-cmp"),
             dcc.Store(id="pg-cmp-key"),
             html.Div(id="pg-sync", hidden=True),
-            plotly_loader(),
             html.Div(
                 [
                     html.H1("Network playground"),
                     html.P(
                         "Choose data, a network and how its weights start; it trains as soon as "
                         "you change something. Press play to watch the weights, the gradients "
-                        "and the decision boundary evolve.",
+                        "and the decision boundary evolve, every epoch.",
                         className="muted pg-lead",
                     ),
                 ],
@@ -408,7 +409,15 @@ def layout(**query: Any) -> html.Div:
             html.Div(_messages(messages), id="pg-messages", className="messages", role="status"),
             html.Div(
                 [
-                    controls_panel(values, control_options()),
+                    controls_panel(
+                        values,
+                        control_options(),
+                        {
+                            "act": activation_info(settings),
+                            "init": init_info(settings),
+                            "opt": optimizer_info(settings),
+                        },
+                    ),
                     html.Div(
                         [
                             html.Div(tab_toggle(settings.tab), className="pg-tabbar"),
@@ -469,7 +478,7 @@ def train_on_change(
     stored: Any,
     url_messages: Any,
 ) -> dict[str, Any]:
-    """Any control change: validate, train (cached), send the whole playback once."""
+    """Any control change: validate, and name the run to fetch (the GET trains it, cached)."""
     stored = stored if isinstance(stored, dict) else {}
     previous, _, _ = from_query(stored.get("train") if isinstance(stored.get("train"), str) else "")
     raw: dict[str, Any] = dict(values)
@@ -489,23 +498,13 @@ def train_on_change(
     if ctx.triggered_id is None and isinstance(url_messages, list):
         messages = [str(m) for m in url_messages] + messages
 
-    key = settings.cache_key()
-    run: Any = no_update
-    query: Any = no_update
-    if key != stored.get("key"):
-        try:
-            run = compute_run(settings)
-            query = {"train": settings.to_query(view=False), "key": key}
-        except ConfigError as error:  # validated already; kept as a guard
-            messages += error.messages
-            settings = previous
-
+    changed = settings.cache_key() != stored.get("key")
     invalid = result.invalid
     scheme = INIT_SCHEMES[settings.config.init]
     activation = ACTIVATIONS[settings.config.activation]
     return {
-        "run": run,
-        "query": query,
+        "run": run_store(settings) if changed else no_update,
+        "query": query_store(settings) if changed else no_update,
         "messages": _messages(messages),
         "classes": {key_: _input_class(key_ in invalid) for key_ in TEXT_KEYS},
         "hp_classes": {
@@ -518,9 +517,9 @@ def train_on_change(
         "scale": "" if scheme_changed else no_update,
         "scale_placeholder": f"{scheme.default_scale:g}" if scheme.adjustable else "fixed",
         "scale_disabled": not scheme.adjustable,
-        "init_info": init_markdown(settings),
-        "act_info": activation_markdown(settings),
-        "opt_info": optimizer_markdown(settings),
+        "init_info": init_info(settings),
+        "act_info": activation_info(settings),
+        "opt_info": optimizer_info(settings),
         "legend": node_legend(node_legend_items(activation.id, activation.title)),
     }
 
@@ -533,53 +532,65 @@ def train_on_change(
     State("pg-cmp-key", "data"),
 )
 def compare_on_open(tab: Any, stored: Any, loaded: Any) -> tuple[Any, Any]:
-    """The comparison is trained only while its tab is open (and only when settings change)."""
+    """The comparison is fetched only while its tab is open (and only when settings change)."""
     if tab != "compare" or not isinstance(stored, dict) or not stored.get("key"):
         raise PreventUpdate
-    settings, _, _ = from_query(stored.get("train") if isinstance(stored.get("train"), str) else "")
+    settings, messages, _ = from_query(
+        stored.get("train") if isinstance(stored.get("train"), str) else ""
+    )
+    if messages:  # only the page's own canonical query belongs here
+        raise PreventUpdate
     key = settings.compare_cache_key()
     if key == loaded:
         raise PreventUpdate
-    return compute_comparison(settings), key
+    return compare_store(settings), key
 
 
-# ---- browser-side glue (assets/playground.js): no server round-trip ----------------------------
+# ---- browser-side glue (assets/playground/main.js): no server round-trip ------------------------
 
 clientside_callback(
-    "function (run) { return window.LossViz.playground.loadRun(run); }",
+    ClientsideFunction(CLIENT, "loadRun"),
     Output("pg-train-panel", "data-run"),
     Input("pg-run", "data"),
+    State("pg-spec", "data"),
+)
+# The layout names the page's first run: fetch it at once, without waiting for the first
+# training callback (which finds it current and leaves pg-run as it is).
+clientside_callback(
+    ClientsideFunction(CLIENT, "loadFirstRun"),
+    Output("pg-sync", "data-run"),
+    Input("pg-spec", "data"),
+    State("pg-run", "data"),
 )
 clientside_callback(
-    "function (payload) { return window.LossViz.playground.loadCompare(payload); }",
+    ClientsideFunction(CLIENT, "loadCompare"),
     Output("pg-compare-panel", "data-run"),
     Input("pg-cmp", "data"),
+    State("pg-spec", "data"),
 )
 clientside_callback(
-    "function (view) { return window.LossViz.playground.setView(view); }",
+    ClientsideFunction(CLIENT, "setView"),
     Output("pg-network-panel", "data-view"),
     Input("pg-view", "value"),
 )
 clientside_callback(
-    "function (value) { return window.LossViz.playground.setShowTest(value); }",
+    ClientsideFunction(CLIENT, "setShowTest"),
     Output("pg-output-panel", "data-test"),
     Input("pg-show-test", "value"),
 )
 clientside_callback(
-    "function (tab) { return window.LossViz.playground.setTab(tab); }",
+    ClientsideFunction(CLIENT, "setTab"),
     Output("pg-body", "data-tab"),
     Input("pg-tab", "value"),
 )
 clientside_callback(
-    "function (opt, sched) { return window.LossViz.playground.showRuleParams(opt, sched); }",
+    ClientsideFunction(CLIENT, "showRuleParams"),
     Output("pg-sync", "title"),
     Input(control_id("opt"), "value"),
     Input(control_id("sched"), "value"),
 )
 clientside_callback(
-    """function (stored, view, test, tab, neuron) {
-        return window.LossViz.playground.urlSearch(stored, view, test, tab, neuron);
-    }""",
+    ClientsideFunction(CLIENT, "urlSearch"),
     Output("pg-url", "search"),
     Input("pg-query", "data"),
     Input("pg-view", "value"),

@@ -1,11 +1,33 @@
-"""Build the optimizer lab's callback request exactly as the browser sends it (tests, benchmarks)."""
+"""Drive the optimizer lab over HTTP exactly as the browser does (tests, benchmarks): open the
+page through Dash's router, call its callback, GET the data URLs its `lab-data` store names."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from typing import Any
 
 FIELD = "lab-field"
+# The lab callback's fixed outputs, in the order pages/optimizer_lab.py declares them; the
+# equations panel's parts follow (`lab_outputs`).
+LAB_OUTPUTS = [
+    {"id": "lab-data", "property": "data"},
+    {"id": "lab-messages", "property": "children"},
+    {"id": "lab-invalid", "property": "data"},
+    {"id": {"key": "w1", "type": FIELD}, "property": "value"},
+    {"id": {"key": "w2", "type": FIELD}, "property": "value"},
+    {"id": "lab-formula", "property": "children"},
+    {"id": "lab-note", "property": "children"},
+]
+
+
+def lab_outputs() -> list[dict[str, Any]]:
+    """Every output of the lab callback, as the browser lists them."""
+    from pages.optimizer_lab import EQUATION_OUTPUTS
+
+    return LAB_OUTPUTS + [
+        {"id": o.component_id, "property": o.component_property} for o in EQUATION_OUTPUTS
+    ]
 
 
 def lab_field_keys() -> list[str]:
@@ -37,29 +59,52 @@ def _field(key: str) -> dict[str, str]:
     return {"key": key, "type": FIELD}
 
 
+def _find(node: Any, component_id: str) -> dict[str, Any] | None:
+    """The props of component `component_id` in a Dash layout tree."""
+    if isinstance(node, list):
+        for child in node:
+            found = _find(child, component_id)
+            if found is not None:
+                return found
+        return None
+    if not isinstance(node, dict):
+        return None
+    props = node.get("props", {})
+    if props.get("id") == component_id:
+        return props
+    return _find(props.get("children"), component_id)
+
+
+def open_lab(client: Any, search: str = "") -> dict[str, Any]:
+    """The lab page's layout as the router sends it for `/optimizers{search}`; returns the
+    props of its components by id for the ones tests read (lab-data, lab-messages, …)."""
+    from dash_http import find_callback, post_callback
+
+    router = find_callback(client, "_pages_content.children")
+    response = post_callback(
+        client,
+        router,
+        {"_pages_location.pathname": "/optimizers", "_pages_location.search": search},
+        ["_pages_location.pathname", "_pages_location.search"],
+    )
+    assert response.status_code == 200, response.data[:300]
+    content = response.get_json()["response"]["_pages_content"]["children"]
+    return {
+        ident: _find(content, ident)
+        for ident in ("lab-data", "lab-messages", "lab-equations", "lab-formula", "lab-note")
+    }
+
+
 def lab_request_body(
     values: dict[str, Any],
-    settings_flat: dict[str, str] | None,
+    data: dict[str, Any] | None,
     changed_key: str | None,
+    invalid: list[str] | None = None,
 ) -> dict[str, Any]:
+    """The lab callback's request: every control's value; as state the `lab-data` store and
+    the keys the page outlines as rejected (`lab-invalid`, [] on a clean page)."""
     keys = lab_field_keys()
-    outputs = [
-        {"id": "lab-contour", "property": "figure"},
-        {"id": "lab-landscape", "property": "figure"},
-        {"id": "lab-loss", "property": "figure"},
-        {"id": "lab-schedule", "property": "figure"},
-        {"id": "lab-run", "property": "data"},
-        {"id": "lab-settings", "property": "data"},
-        {"id": "lab-query", "property": "data"},
-        {"id": "lab-messages", "property": "children"},
-        {"id": "lab-invalid", "property": "data"},
-        {"id": _field("w1"), "property": "value"},
-        {"id": _field("w2"), "property": "value"},
-        {"id": "lab-equations", "property": "children"},
-        {"id": "lab-results", "property": "children"},
-        {"id": "lab-formula", "property": "children"},
-        {"id": "lab-note", "property": "children"},
-    ]
+    outputs = lab_outputs()
     output_text = ".." + "...".join(_output_string(o) for o in outputs) + ".."
     changed = []
     if changed_key:
@@ -70,7 +115,10 @@ def lab_request_body(
         "inputs": [
             [{"id": _field(k), "property": "value", "value": values.get(k)} for k in keys],
         ],
-        "state": [{"id": "lab-settings", "property": "data", "value": settings_flat}],
+        "state": [
+            {"id": "lab-data", "property": "data", "value": data},
+            {"id": "lab-invalid", "property": "data", "value": [] if invalid is None else invalid},
+        ],
         "changedPropIds": changed,
     }
 
@@ -88,13 +136,26 @@ def post(client: Any, body: dict[str, Any]) -> Any:
     )
 
 
+def get_data(client: Any, url: str) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+    """GET a data URL as the browser does (gzip accepted): (response, meta, arrays)."""
+    from components.encoding import unpack
+
+    response = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200, (url, response.data[:300])
+    body = response.data
+    if response.headers.get("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    meta, arrays = unpack(body)
+    return response, meta, arrays
+
+
 def move_start_body(
-    client: Any, click: dict | None = None, relayout: dict | None = None
+    client: Any, click: dict | None = None, drag: dict | None = None
 ) -> dict[str, Any]:
     """The click/drag callback that writes a new start into the w₁, w₂ boxes."""
     specs = client.get("/_dash-dependencies").get_json()
     (spec,) = [d for d in specs if any(i["id"] == "lab-click" for i in d["inputs"])]
-    changed = "lab-click.data" if click is not None else "lab-landscape.relayoutData"
+    changed = "lab-click.data" if click is not None else "lab-drag.data"
     return {
         "output": spec["output"],
         "outputs": [
@@ -103,7 +164,7 @@ def move_start_body(
         ],
         "inputs": [
             {"id": "lab-click", "property": "data", "value": click},
-            {"id": "lab-landscape", "property": "relayoutData", "value": relayout},
+            {"id": "lab-drag", "property": "data", "value": drag},
         ],
         "state": [],
         "changedPropIds": [changed],

@@ -38,9 +38,10 @@ def _open_lab(page, base: str, query: str) -> None:
         """() => {
             const gd = document.querySelector('#lab-landscape .js-plotly-plot');
             const lab = window.LossViz && window.LossViz.lab;
-            return gd && gd.data && lab && lab.state.runs.length > 0
-                && gd.data[lab.state.runs[0].path_trace].x
-                && gd.data[lab.state.runs[0].path_trace].x.length > 1;
+            const r = lab && lab.state.runs[0];
+            return gd && gd.data && r && gd.data[3 + 2 * r.row].x
+                && gd.data[3 + 2 * r.row].x.length > 1
+                && document.getElementById('lab-status').hidden;
         }""",
         timeout=30_000,
     )
@@ -61,8 +62,8 @@ def test_shared_link_draws_exactly_the_engine_trajectories(page, live_server):
             const gd = document.querySelector('#lab-landscape .js-plotly-plot');
             return window.LossViz.lab.state.runs.map(r => ({
                 id: r.id,
-                x: Array.from(gd.data[r.path_trace].x),
-                y: Array.from(gd.data[r.path_trace].y),
+                x: Array.from(gd.data[3 + 2 * r.row].x),
+                y: Array.from(gd.data[3 + 2 * r.row].y),
             }));
         }"""
     )
@@ -169,9 +170,17 @@ def test_presentation_mode_toggles_and_restyles_figures(page, live_server):
     line_widths = page.evaluate(
         """() => { const gd = document.querySelector('#lab-landscape .js-plotly-plot');
                    const r = window.LossViz.lab.state.runs[0];
-                   return gd.data[r.path_trace].line.width; }"""
+                   return gd.data[3 + 2 * r.row].line.width; }"""
     )
     assert line_widths >= 4
+    # The lab styles all of its figures itself: the cost chart and the contour below too.
+    for plot in ("#lab-loss", "#lab-contour"):
+        assert (
+            page.evaluate(
+                f"() => document.querySelector('{plot} .js-plotly-plot').layout.font.size"
+            )
+            == 22
+        ), plot
     page.keyboard.press("p")
     assert "presentation" not in page.evaluate("document.body.className")
     page.wait_for_function(
@@ -179,6 +188,14 @@ def test_presentation_mode_toggles_and_restyles_figures(page, live_server):
         " return !f || f.size !== 22; }"
     )
     assert figure_font() != 22
+    assert (
+        page.evaluate(
+            """() => { const gd = document.querySelector('#lab-landscape .js-plotly-plot');
+                   const r = window.LossViz.lab.state.runs[0];
+                   return gd.data[3 + 2 * r.row].line.width; }"""
+        )
+        < 4
+    )
     assert "present=1" not in page.url
     # present=1 in a link opens in presentation mode.
     _open_lab(page, live_server, _lab_settings().to_query() + "&present=1")

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+import time
 
+import numpy as np
 import pytest
 
 pytestmark = pytest.mark.browser
+
+FIRST_PATH_TRACE = 3  # assets/lab/contour.js: traces 3 + 2i (path) and 4 + 2i (head) of row i
 
 
 def field(key: str) -> str:
@@ -24,14 +29,14 @@ def trace_lengths(page, graph: str) -> list[int]:
     )
 
 
-def path_points(page, trace: int) -> list[list[float]]:
+def path_points(page, trace: int, graph: str = "lab-landscape") -> list[list[float]]:
     return page.evaluate(
-        """(i) => {
-            const el = document.getElementById('lab-landscape'); const gd = el && el.querySelector('.js-plotly-plot');
+        """([i, id]) => {
+            const gd = document.getElementById(id).querySelector('.js-plotly-plot');
             const t = gd.data[i];
             return Array.from(t.x).map((x, k) => [x, t.y[k]]);
         }""",
-        trace,
+        [trace, graph],
     )
 
 
@@ -39,13 +44,13 @@ def counter(page) -> str:
     return page.locator("[data-player='lab'][data-role='counter']").inner_text()
 
 
-def wait_drawn(page, steps: int = 500) -> None:
+def wait_drawn(page) -> None:
     page.wait_for_function(
-        """(n) => {
+        """() => {
             const el = document.getElementById('lab-landscape'); const gd = el && el.querySelector('.js-plotly-plot');
-            return gd && gd.data && gd.data.length >= 15 && gd.data[3].x && gd.data[3].x.length > 1;
+            return gd && gd.data && gd.data.length >= 15 && gd.data[3].x && gd.data[3].x.length > 1
+                && document.getElementById('lab-status').hidden;
         }""",
-        arg=steps,
         timeout=30_000,
     )
 
@@ -57,6 +62,11 @@ def test_lab_page_plays_and_reacts(page, live_server):
     lengths = trace_lengths(page, "lab-landscape")
     assert [lengths[i] > 1 for i in (3, 5, 7, 9, 11, 13)] == [True, True, False, False, True, True]
     assert counter(page).startswith("step 500")
+    # The contour below, the cost chart beside: every figure is drawn from the fetched numbers.
+    assert page.evaluate(
+        "() => document.querySelector('#lab-contour .js-plotly-plot').data[0].type"
+    ) == ("contour")
+    assert trace_lengths(page, "lab-loss")[0] == 501
     gd_before = path_points(page, 3)
 
     # Change the learning rate of GD: its path changes.
@@ -85,6 +95,7 @@ def test_lab_page_plays_and_reacts(page, live_server):
         timeout=20_000,
     )
     w1 = float(page.input_value(field("w1")))
+    assert w1 == pytest.approx(-6 + 12 * 0.75, abs=0.05)  # Himmelblau's plane spans [-6, 6]
     page.wait_for_function(
         """(w1) => {
             const el = document.getElementById('lab-landscape');
@@ -96,18 +107,22 @@ def test_lab_page_plays_and_reacts(page, live_server):
     )
 
     # Play: the step counter advances and no request reaches the server while playing.
-    requests_before = len(page.watch.callback_requests)
+    callbacks_before = len(page.watch.callback_requests)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
     page.click("[data-player='lab'][data-action='play']")
     page.wait_for_timeout(400)
     playing_at = counter(page)
     page.wait_for_timeout(400)
     assert counter(page) != playing_at
     page.click("[data-player='lab'][data-action='play']")  # pause
-    assert len(page.watch.callback_requests) == requests_before
+    assert len(page.watch.callback_requests) == callbacks_before
+    assert requests == []
     paused = int(counter(page).split()[1])
     page.click("[data-player='lab'][data-action='step']")
     assert int(counter(page).split()[1]) == paused + 1
     assert trace_lengths(page, "lab-landscape")[3] == paused + 2
+    assert trace_lengths(page, "lab-loss")[0] == paused + 2
     page.click("[data-player='lab'][data-action='reset']")
     assert counter(page).startswith("step 0 ")
     assert trace_lengths(page, "lab-landscape")[3] == 1
@@ -118,6 +133,10 @@ def test_lab_page_plays_and_reacts(page, live_server):
     page.wait_for_function(
         "() => window.location.search.includes('landscape=rosenbrock')", timeout=20_000
     )
+    page.wait_for_function(
+        "() => document.querySelector('#lab-landscape .js-plotly-plot').layout.xaxis.range[1] === 2",
+        timeout=20_000,
+    )
     wait_drawn(page)
     assert "Rosenbrock" in page.inner_text(field("landscape"))
     assert page.input_value(field("w1")) != "0" or page.input_value(field("w2")) != "-1"
@@ -125,6 +144,65 @@ def test_lab_page_plays_and_reacts(page, live_server):
         "() => document.getElementById('lab-landscape').querySelector('.js-plotly-plot').layout.xaxis.range"
     )
     assert x_range == [-2, 2]
+    contour_range = page.evaluate(
+        "() => document.querySelector('#lab-contour .js-plotly-plot').layout.xaxis.range"
+    )
+    assert contour_range == [-2, 2]  # the contour below moved with the overlay
+    page.wait_for_selector("#lab-formula .katex")
+    assert "100" in page.inner_text("#lab-formula")  # (1 − w₁)² + 100 (w₂ − w₁²)²
+
+
+def test_dragging_the_red_dot_moves_the_start(page, live_server):
+    page.goto(f"{live_server}/optimizers")
+    wait_drawn(page)
+    # The dot is layout shape 0 at the start (0, -1): drag it as a person would.
+    dot = page.locator("#lab-landscape .shapelayer path").first.bounding_box()
+    x, y = dot["x"] + dot["width"] / 2, dot["y"] + dot["height"] / 2
+    plane = page.locator("#lab-landscape .nsewdrag").first.bounding_box()
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(x + plane["width"] * 0.02 * i, y - plane["height"] * 0.015 * i)
+    page.mouse.up()
+    page.wait_for_function(
+        """() => document.querySelector(`[id='{"key":"w1","type":"lab-field"}']`).value !== "0" """,
+        timeout=20_000,
+    )
+    w1, w2 = float(page.input_value(field("w1"))), float(page.input_value(field("w2")))
+    assert w1 == pytest.approx(0 + 12 * 0.2, abs=0.1)
+    assert w2 == pytest.approx(-1 + 12 * 0.15, abs=0.1)
+    page.wait_for_function(
+        """([w1, w2]) => {
+            const gd = document.querySelector('#lab-landscape .js-plotly-plot');
+            const t = gd.data[3];
+            return t.x && t.x.length > 1 && Math.abs(t.x[0] - w1) < 1e-3 && Math.abs(t.y[0] - w2) < 1e-3;
+        }""",
+        arg=[w1, w2],
+        timeout=20_000,
+    )
+    assert f"w1={page.input_value(field('w1'))}" in page.url
+
+
+def test_the_cursor_read_out_shows_the_cost_there(page, live_server):
+    import jax.numpy as jnp
+
+    from landscapes import get_landscape
+
+    page.goto(f"{live_server}/optimizers?landscape=rosenbrock")
+    wait_drawn(page)
+    fn = get_landscape("rosenbrock").fn
+    box = page.locator("#lab-landscape .nsewdrag").first.bounding_box()
+    for fx, fy in ((0.2, 0.3), (0.5, 0.5), (0.8, 0.9), (0.62, 0.25)):
+        page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+        text = page.inner_text("#lab-cursor")
+        found = re.search(r"w₁ = (\S+), w₂ = (\S+),\s+J ≈ (\S+)", text)
+        assert found, text
+        w1, w2, cost = (float(v) for v in found.groups())
+        expected = float(fn(jnp.array([w1, w2])))
+        # From the 180² level grid (bilinear in log10(J − J* + offset)): a few per cent.
+        assert cost == pytest.approx(expected, rel=0.05, abs=1e-3), (w1, w2, text)
+    page.mouse.move(5, 5)
+    assert page.inner_text("#lab-cursor") == ""
 
 
 def test_bad_input_shows_a_message_and_keeps_the_run(page, live_server):
@@ -145,3 +223,199 @@ def test_a_diverging_optimizer_is_labelled(page, live_server):
     legend = page.locator("#lab-landscape .legend").text_content()
     assert "diverged at step" in legend
     assert "diverged at step" in page.inner_text("#lab-results")
+    assert page.locator("#lab-results td.bad").count() == 1
+    symbol = page.evaluate(
+        "() => document.querySelector('#lab-landscape .js-plotly-plot').data[4].marker.symbol"
+    )
+    assert symbol == "x"
+
+
+def test_the_3d_view_toggles_and_plays(page, live_server):
+    page.goto(f"{live_server}/optimizers")
+    wait_drawn(page)
+    page.click(f"{field('view')} input")
+    page.wait_for_function(
+        """() => {
+            const base = document.querySelector('#lab-surface .js-plotly-plot');
+            const gd = document.querySelector('#lab-surface-paths .js-plotly-plot');
+            return base && base.data && base.data[0].type === 'surface'
+                && gd && gd.data && gd.data[3].z && gd.data[3].z.length > 1
+                && document.getElementById('lab-status').hidden;
+        }""",
+        timeout=60_000,
+    )
+    assert "view=surface" in page.url
+    assert page.locator("#lab-surface-paths").is_visible()
+    assert not page.locator("#lab-landscape").is_visible()
+    assert page.locator("#lab-surface canvas").count() >= 1
+    # The surface is the thinned level grid; the paths walk on it (z = their level).
+    info = page.evaluate(
+        """() => {
+            const base = document.querySelector('#lab-surface .js-plotly-plot');
+            const gd = document.querySelector('#lab-surface-paths .js-plotly-plot');
+            const r = window.LossViz.lab.state.runs[0];
+            return {cols: base.data[0].x.length, rows: base.data[0].z.length, n: gd.data[3].z.length,
+                    z0: gd.data[3].z[0], level0: r.height[0], legend: gd.querySelector('.legend') !== null};
+        }"""
+    )
+    assert info["cols"] <= 60 and info["rows"] <= 60 and info["n"] == 501
+    assert info["z0"] > info["level0"]  # lifted a little above the surface
+    assert info["legend"]
+    surface_before = page.evaluate(
+        "() => document.querySelector('#lab-surface .js-plotly-plot').data[0].z"
+    )
+    callbacks_before = len(page.watch.callback_requests)
+    page.click("[data-player='lab'][data-action='reset']")
+    assert trace_lengths(page, "lab-surface-paths")[3] == 1
+    page.click("[data-player='lab'][data-action='play']")
+    page.wait_for_function(
+        "() => parseInt(document.querySelector(\"[data-player='lab'][data-role='counter']\")"
+        ".textContent.split(' ')[1]) > 20",
+        timeout=10_000,
+    )
+    page.click("[data-player='lab'][data-action='play']")  # pause
+    paused = int(counter(page).split()[1])
+    assert trace_lengths(page, "lab-surface-paths")[3] == paused + 1  # exact once paused
+    assert len(page.watch.callback_requests) == callbacks_before
+    surface_after = page.evaluate(
+        "() => document.querySelector('#lab-surface .js-plotly-plot').data[0].z"
+    )
+    assert surface_after == surface_before  # only paths and heads were redrawn
+    # Turning the view as a person would: the surface below follows the upper scene's camera.
+    box = page.locator("#lab-surface-paths").bounding_box()
+    cx, cy = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.55
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    for i in range(1, 9):
+        page.mouse.move(cx + 12 * i, cy + 3 * i)
+        page.wait_for_timeout(30)
+    page.mouse.up()
+    page.wait_for_function(
+        """() => {
+            const eye = (id) => { const gd = document.querySelector(id + ' .js-plotly-plot');
+                return gd._fullLayout.scene.camera.eye; };
+            const a = eye('#lab-surface'), b = eye('#lab-surface-paths');
+            return Math.abs(a.x - b.x) < 1e-6 && Math.abs(a.y - b.y) < 1e-6 && Math.abs(b.x - 0.98) > 0.01;
+        }""",
+        timeout=10_000,
+    )
+    # And back to the contour.
+    page.click(f"{field('view')} input")
+    page.wait_for_function(
+        "() => !window.location.search.includes('view=surface')"
+        " && document.querySelector('#lab-landscape').offsetParent !== null",
+        timeout=20_000,
+    )
+    wait_drawn(page)
+    assert not page.locator("#lab-surface").is_visible()
+
+
+def test_every_formula_the_lab_shows_is_typeset(page, live_server):
+    from landscapes import LANDSCAPES
+
+    # Every optimizer, each with another schedule, and gradient noise: every line of the panel.
+    query = (
+        "nesterov.on=1&adagrad.on=1&gd.schedule=inverse_time&momentum.schedule=exponential"
+        "&nesterov.schedule=step&adagrad.schedule=warmup_cosine&noise=0.1"
+    )
+    page.goto(f"{live_server}/optimizers?{query}")
+    wait_drawn(page)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#lab-equations .tex').length > 0 &&"
+        " Array.from(document.querySelectorAll('#lab-equations .tex')).every(el => el.querySelector('.katex'))",
+        timeout=20_000,
+    )
+    assert page.locator("#lab-equations .eq-block:visible").count() == 6
+    assert page.locator("#lab-equations .tex-error, #lab-equations .katex-error").count() == 0
+    assert page.locator("#lab-gradient .katex").count() == 1
+    assert "σ" in page.inner_text("#lab-gradient")
+    symbols = page.eval_on_selector_all(".opt-table .param", "els => els.map(e => e.dataset.sym)")
+    assert {"k", "α", "γ", "β₁", "β₂", "ε"} <= set(symbols)
+    current = "himmelblau"
+    for landscape in LANDSCAPES.values():
+        if landscape.id != current:
+            current = landscape.id
+            page.click(field("landscape"))
+            page.get_by_role("option", name=landscape.title, exact=True).click()
+            page.wait_for_function(
+                "(id) => { const s = window.LossViz.lab.state; return s.data && s.data.landscape === id; }",
+                arg=landscape.id,
+                timeout=20_000,
+            )
+        page.wait_for_function(
+            "(tex) => { const el = document.getElementById('lab-formula');"
+            " const a = el && el.querySelector('annotation');"
+            " return a && a.textContent.trim() === tex.trim(); }",
+            arg=landscape.latex,
+            timeout=20_000,
+        )
+        assert page.locator("#lab-formula .katex").count() == 1, landscape.id
+        assert page.locator("#lab-formula .tex-error, #lab-formula .katex-error").count() == 0
+
+
+def test_a_slow_run_says_computing_over_the_last_picture(page, live_server):
+    page.goto(f"{live_server}/optimizers")
+    wait_drawn(page)
+    before = path_points(page, 3)
+
+    def slow(route):
+        time.sleep(0.8)
+        route.continue_()
+
+    page.route("**/api/lab/run.bin*", slow)
+    page.fill(field("gd.lr"), "0.0031")
+    page.press(field("gd.lr"), "Enter")
+    # Checked in one go in the page (the route handler holds Playwright while it waits): the
+    # status shows over the last good picture, never a blank plot.
+    page.wait_for_function(
+        """(x5) => {
+            const status = document.getElementById('lab-status');
+            const t = document.querySelector('#lab-landscape .js-plotly-plot').data[3];
+            return !status.hidden && status.textContent === 'computing…' && t.x[5] === x5;
+        }""",
+        arg=before[5][0],
+        timeout=10_000,
+    )
+    wait_drawn(page)
+    assert path_points(page, 3) != before
+    page.unroute("**/api/lab/run.bin*")
+
+
+def test_a_failed_run_shows_the_servers_sentence(page, live_server):
+    page.goto(f"{live_server}/optimizers")
+    wait_drawn(page)
+    before = path_points(page, 3)
+    sentence = "The class server is busy; try again in a moment."
+    page.route(
+        "**/api/lab/run.bin*",
+        lambda route: route.fulfill(
+            status=503, content_type="application/json", body=json.dumps({"error": sentence})
+        ),
+    )
+    page.fill(field("gd.lr"), "0.0032")
+    page.press(field("gd.lr"), "Enter")
+    page.wait_for_function(
+        "(text) => document.getElementById('lab-status').textContent === text",
+        arg=sentence,
+        timeout=10_000,
+    )
+    assert page.get_attribute("#lab-status", "data-kind") == "error"
+    assert path_points(page, 3) == before
+    page.unroute("**/api/lab/run.bin*")
+    # Chromium reports the refused response itself; nothing else may reach the console.
+    page.watch.console_errors[:] = [
+        e for e in page.watch.console_errors if "status of 503" not in e
+    ]
+
+
+def test_the_page_loads_no_dash_plotly_and_no_mathjax(page, live_server):
+    loaded: list[str] = []
+    page.on("request", lambda request: loaded.append(request.url))
+    page.goto(f"{live_server}/optimizers")
+    wait_drawn(page)
+    assert not [u for u in loaded if "plotly.min.js" in u or "mathjax" in u or "async-graph" in u]
+    assert [u for u in loaded if "/assets/vendor/plotly/plotly-2d-" in u]
+    assert not [u for u in loaded if "/assets/vendor/plotly/plotly-3d-" in u]  # only for 3-D
+    assert [u for u in loaded if "/api/lab/run.bin?" in u]
+    drawn = np.array(path_points(page, 3))
+    assert drawn.shape == (501, 2)

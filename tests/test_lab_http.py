@@ -1,23 +1,39 @@
-"""The optimizer lab's callback over HTTP, exactly as the browser calls it."""
+"""The optimizer lab over HTTP, exactly as the browser uses it: the page's layout, its one thin
+callback (validated settings in, a small store naming the data URLs out, never a figure) and
+the run endpoint `GET /api/lab/run.bin` those URLs point at."""
 
 from __future__ import annotations
+
+import json
+from dataclasses import replace
+from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lab_http import default_field_values, lab_request_body, move_start_body, post
+from lab_http import (
+    default_field_values,
+    get_data,
+    lab_request_body,
+    move_start_body,
+    open_lab,
+    post,
+)
 
-from components.encoding import decode_array
+from landscapes import get_landscape
 from optimizers.config import OptimizerConfig
 from optimizers.engine import trajectories
-from settings.optimizer_lab import LabSettings
+from serving.api import IMMUTABLE, VERSION_KEY
+from settings.optimizer_lab import LabSettings, from_query
 
-LR_CHANGE_BUDGET = 64 * 1024
-LANDSCAPE_CHANGE_BUDGET = 400 * 1024
+# An LR change answers with the store (≈0.7 KB) and one line of the equations panel; the
+# previous design sent a 64 KB figure patch plus the run.
+CALLBACK_BUDGET = 3 * 1024
+RUN_BUDGET_GZIP = 64 * 1024  # six optimizers × 501 steps as float32 is 36 KB before gzip
 
 
-def call(client, values, settings_flat=None, changed=None, **graph):
-    response = post(client, lab_request_body(values, settings_flat, changed, **graph))
+def call(client, values, data=None, changed=None, invalid=None):
+    response = post(client, lab_request_body(values, data, changed, invalid))
     assert response.status_code in (200, 204), response.data[:500]
     return response
 
@@ -26,88 +42,215 @@ def response_of(response) -> dict:
     return response.get_json()["response"]
 
 
-def test_first_call_draws_the_default_page(client):
-    response = response_of(call(client, default_field_values()))
-    assert response["lab-contour"]["figure"]["data"][0]["type"] == "contour"
-    figure = response["lab-landscape"]["figure"]
-    assert len(figure["data"]) == 3 + 2 * 6
-    run = response["lab-run"]["data"]
-    assert [r["id"] for r in run["runs"]] == ["gd", "momentum", "rmsprop", "adam"]
-    assert response["lab-messages"]["children"] == []
+def first_data(client, search: str = "") -> dict:
+    return open_lab(client, search)["lab-data"]["data"]
+
+
+def run_url(data: dict) -> str:
+    landscape_url, url = data["fetch"]
+    assert landscape_url.startswith(f"/api/landscape/{data['landscape']}.bin?v=")
+    assert url.startswith("/api/lab/run.bin?")
+    return url
+
+
+def no_figure_anywhere(value) -> bool:
+    text = json.dumps(value)
+    return '"figure"' not in text and "__dash_patch_update" not in text
+
+
+def test_first_open_names_the_default_run_without_a_figure(client):
+    page = open_lab(client)
+    data = page["lab-data"]["data"]
+    assert [r["id"] for r in data["rows"] if r["enabled"]] == ["gd", "momentum", "rmsprop", "adam"]
+    assert len(data["rows"]) == 6 and data["view"] == "contour" and data["steps"] == 500
+    assert page["lab-messages"]["children"] == []
+    assert page["lab-formula"]["children"] == get_landscape("himmelblau").latex
+    _, meta, arrays = get_data(client, run_url(data))
+    assert [r["id"] for r in meta["runs"]] == ["gd", "momentum", "rmsprop", "adam"]
+    assert arrays["gd.path"].shape == (501, 2) and arrays["gd.gap"].shape == (501,)
+    _, landscape, grid = get_data(client, data["fetch"][0])
+    assert landscape["id"] == "himmelblau" and grid["level"].shape == (180, 180)
+    assert no_figure_anywhere(page)
 
 
 def test_the_run_sent_is_the_engine_run(client):
-    run = response_of(call(client, default_field_values()))["lab-run"]["data"]
+    data = first_data(client)
+    _, meta, arrays = get_data(client, run_url(data))
     lab = LabSettings.default()
+    j_star = get_landscape(lab.landscape).min_value
     expected = trajectories(
         lab.landscape,
         lab.start,
         [OptimizerConfig.default(o.id) for o in lab.enabled],
         lab.steps,
     )
-    for sent, engine in zip(run["runs"], expected, strict=True):
-        path = decode_array(sent["path"])
+    for sent, engine in zip(meta["runs"], expected, strict=True):
+        assert sent["id"] == engine.optimizer
+        path = arrays[f"{engine.optimizer}.path"]
         np.testing.assert_allclose(path, engine.path, rtol=1e-6, atol=1e-6)
-        np.testing.assert_allclose(decode_array(sent["loss"]), engine.loss, rtol=1e-6, atol=1e-12)
+        gap = arrays[f"{engine.optimizer}.gap"].astype(np.float64)
+        # J − J* in float64, then float32: relative precision even for gaps of 1e-20.
+        np.testing.assert_allclose(gap, engine.loss - j_star, rtol=1e-6, atol=0)
+        # What a student reads is the engine's float64, exactly.
+        assert sent["final_loss"] == float(engine.loss[-1])
+        assert sent["final_point"] == [float(v) for v in engine.path[-1]]
+        assert sent["diverged_at"] == engine.diverged_at
+        assert sent["points"] == len(engine.loss)
+        if sent["lr_constant"] is None:
+            np.testing.assert_allclose(arrays[f"{engine.optimizer}.lr"], engine.lr, rtol=1e-7)
+        else:
+            assert np.all(engine.lr == sent["lr_constant"])
+    rows = meta["table"]["rows"]
+    assert [r["id"] for r in rows] == [t.optimizer for t in expected]
+    assert rows[0]["cells"][1] == f"{expected[0].loss[-1]:.6g}"
+    assert meta["table"]["columns"][1] == "J after 500 steps"
 
 
-def test_lr_change_sends_a_small_patch_and_is_cached(client):
+def test_a_schedule_sends_its_learning_rates(client):
+    settings = LabSettings.default()
+    rows = tuple(
+        replace(r, schedule="inverse_time", schedule_params=(("decay_rate", 0.05),))
+        if r.id == "gd"
+        else r
+        for r in settings.optimizers
+    )
+    settings = replace(settings, optimizers=rows)
+    data = first_data(client, "?" + settings.to_query())
+    _, meta, arrays = get_data(client, run_url(data))
+    gd = next(r for r in meta["runs"] if r["id"] == "gd")
+    assert gd["lr_constant"] is None
+    lr = arrays["gd.lr"]
+    assert lr.shape == (500,)
+    np.testing.assert_allclose(lr[:3], [0.001 / (1 + 0.05 * t) for t in range(3)], rtol=1e-6)
+
+
+def test_lr_change_answers_small_with_no_figure_and_is_cached(client):
     values = default_field_values()
-    settings_flat = response_of(call(client, values))["lab-settings"]["data"]
+    data = first_data(client)
     values["gd.lr"] = "0.0042"
-    first = call(client, values, settings_flat, "gd.lr")
-    assert len(first.data) <= LR_CHANGE_BUDGET, len(first.data)
+    first = call(client, values, data, "gd.lr")
+    assert len(first.data) <= CALLBACK_BUDGET, len(first.data)
     assert first.headers["X-Lossviz-Cache"] == "miss"
     body = response_of(first)
-    assert "gd.lr=0.0042" in body["lab-query"]["data"]
-    patch = body["lab-landscape"]["figure"]
-    assert patch.get("__dash_patch_update") == "__dash_patch_update"
-    again = call(client, values, settings_flat, "gd.lr")
+    assert no_figure_anywhere(body)
+    new = body["lab-data"]["data"]
+    assert "gd.lr=0.0042" in new["query"]
+    assert ("gd.lr", "0.0042") in parse_qsl(urlsplit(run_url(new)).query)
+    # Same landscape: its formula and note are not sent again.
+    assert "lab-formula" not in body and "lab-note" not in body
+    again = call(client, values, data, "gd.lr")
     assert again.headers["X-Lossviz-Cache"] == "hit"
+    fetched, meta, _ = get_data(client, run_url(new))
+    assert len(fetched.data) <= RUN_BUDGET_GZIP
+    assert meta["runs"][0]["id"] == "gd"
+    assert get_data(client, run_url(new))[0].headers["X-Lossviz-Cache"] == "hit"
 
 
-def test_landscape_change_sends_a_new_figure_within_budget(client):
+def eq_key(optimizer_id: str, part: str) -> str:
+    return f"lab-eq-{optimizer_id}-{part}"
+
+
+def test_the_equations_send_only_what_changed(client):
     values = default_field_values()
-    settings_flat = response_of(call(client, values))["lab-settings"]["data"]
+    data = first_data(client)
+    values["gd.lr"] = "0.0042"
+    body = response_of(call(client, values, data, "gd.lr"))
+    # One line of text: GD's numbers. The typeset formulas stay as they are.
+    assert body[eq_key("gd", "values")]["children"] == "with η₀ = 0.0042"
+    assert [k for k in body if "lab-eq" in k] == [eq_key("gd", "values")]
+    values["steps"] = "300"
+    body = response_of(call(client, values, body["lab-data"]["data"], "steps"))
+    assert not [k for k in body if "lab-eq" in k]  # the steps are in no update rule
+    assert body["lab-data"]["data"]["steps"] == 300
+    data = body["lab-data"]["data"]
+    values["adam.beta1"] = "0.8"
+    values["nesterov.on"] = ["on"]
+    values["gd.schedule"] = "exponential"
+    values["noise"] = "0.1"
+    body = response_of(call(client, values, data, "adam.beta1"))
+    assert "β₁ = 0.8" in body[eq_key("adam", "values")]["children"]
+    assert body[eq_key("nesterov", "block")]["hidden"] is False
+    schedule = json.dumps(body[eq_key("gd", "schedule")]["children"], ensure_ascii=False)
+    assert "Exponential" in schedule and "e^{-k" in schedule
+    assert "\\sigma" in json.dumps(body["lab-gradient"]["children"])
+    assert len(json.dumps(body)) <= CALLBACK_BUDGET
+
+
+def test_landscape_change_sends_its_formula_and_new_urls(client):
+    values = default_field_values()
+    data = first_data(client)
     values["landscape"] = "rosenbrock"
-    response = call(client, values, settings_flat, "landscape")
-    assert len(response.data) <= LANDSCAPE_CHANGE_BUDGET, len(response.data)
+    response = call(client, values, data, "landscape")
+    assert len(response.data) <= CALLBACK_BUDGET, len(response.data)
     body = response_of(response)
-    assert body["lab-settings"]["data"]["landscape"] == "rosenbrock"
-    assert "Rosenbrock" in body["lab-note"]["children"] or body["lab-formula"]["children"]
+    rosenbrock = get_landscape("rosenbrock")
+    new = body["lab-data"]["data"]
+    assert new["landscape"] == "rosenbrock"
+    assert new["fetch"][0].startswith("/api/landscape/rosenbrock.bin?v=")
+    assert body["lab-formula"]["children"] == rosenbrock.latex
+    assert body["lab-note"]["children"] == rosenbrock.note
+    assert new["start"] == list(rosenbrock.start)  # its own default start
+    assert no_figure_anywhere(body)
 
 
 def test_click_and_drag_move_the_start(client):
     clicked = post(client, move_start_body(client, click={"x": 1.25, "y": -2.5}))
     values = list(clicked.get_json()["response"].values())
     assert [v["value"] for v in values] == ["1.25", "-2.5"]
-    relayout = {"shapes[0].x0": 2.0, "shapes[0].x1": 3.0, "shapes[0].y0": 1.0, "shapes[0].y1": 2.0}
-    dragged = post(client, move_start_body(client, relayout=relayout))
+    # The red dot is a shape of fixed pixel size: a drag moves its anchor.
+    anchored = {"shapes[0].xanchor": 2.5, "shapes[0].yanchor": 1.5, "at": 1}
+    dragged = post(client, move_start_body(client, drag=anchored))
     assert [v["value"] for v in dragged.get_json()["response"].values()] == ["2.5", "1.5"]
-    # Zooming, autosize or a click with no point is not a start move: nothing changes.
-    for relayout in (
+    corners = {"shapes[0].x0": 2.0, "shapes[0].x1": 3.0, "shapes[0].y0": 1.0, "shapes[0].y1": 2.0}
+    dragged = post(client, move_start_body(client, drag=corners))
+    assert [v["value"] for v in dragged.get_json()["response"].values()] == ["2.5", "1.5"]
+    # Zooming, autosize, a click with no point or a non-number is not a start move.
+    for drag in (
         {"xaxis.range[0]": 1},
         {"autosize": True},
         {"shapes[0].x0": "a", "shapes[0].x1": 1, "shapes[0].y0": 1, "shapes[0].y1": 1},
+        {"shapes[0].xanchor": "NaN", "shapes[0].yanchor": 1},
     ):
-        assert post(client, move_start_body(client, relayout=relayout)).status_code == 204
+        assert post(client, move_start_body(client, drag=drag)).status_code == 204
     assert post(client, move_start_body(client, click={"points": []})).status_code == 204
     assert post(client, move_start_body(client, click={"x": "left", "y": None})).status_code == 204
 
 
 def test_a_typed_start_moves_the_run(client):
     values = default_field_values()
-    settings_flat = response_of(call(client, values))["lab-settings"]["data"]
-    values["w1"], values["w2"] = "1.25", "-2.5"
-    moved = response_of(call(client, values, settings_flat, "w1"))
-    assert moved["lab-settings"]["data"]["w1"] == "1.25"
-    path = decode_array(moved["lab-run"]["data"]["runs"][0]["path"])
-    np.testing.assert_allclose(path[0], [1.25, -2.5])
+    data = first_data(client)
+    values["w1"], values["w2"] = "1.250", "-2.5"
+    moved = response_of(call(client, values, data, "w1"))
+    w1_key, w2_key = (
+        json.dumps({"key": k, "type": "lab-field"}, separators=(",", ":")) for k in ("w1", "w2")
+    )
+    assert moved[w1_key] == {"value": "1.25"}  # the box shows the canonical number
+    assert w2_key not in moved  # it shows it already: nothing to send
+    _, meta, arrays = get_data(client, run_url(moved["lab-data"]["data"]))
+    np.testing.assert_allclose(arrays["gd.path"][0], [1.25, -2.5])
+    assert meta["start"] == [1.25, -2.5]
+
+
+def test_a_fixed_value_clears_its_message(client):
+    values = default_field_values()
+    data = first_data(client)
+    body = response_of(call(client, dict(values, **{"gd.lr": "banana"}), data, "gd.lr"))
+    assert "not a number" in json.dumps(body["lab-messages"])
+    assert body["lab-invalid"]["data"] == ["gd.lr"]
+    fixed = response_of(call(client, dict(values, **{"gd.lr": "0.002"}), data, "gd.lr", ["gd.lr"]))
+    assert fixed["lab-messages"]["children"] == []
+    assert fixed["lab-invalid"]["data"] == []
+    # A link's own complaints stay until the first change, then go.
+    page = open_lab(client, "?gd.lr=banana")
+    assert "not a number" in json.dumps(page["lab-messages"])
+    linked = page["lab-data"]["data"]
+    clean = response_of(call(client, dict(values, steps="400"), linked, "steps", ["link"]))
+    assert clean["lab-messages"]["children"] == [] and clean["lab-invalid"]["data"] == []
 
 
 def test_bad_values_get_messages_never_a_500(client):
     values = default_field_values()
-    settings_flat = response_of(call(client, values))["lab-settings"]["data"]
+    data = first_data(client)
     for key, bad in [
         ("gd.lr", "nan"),
         ("gd.lr", "-3"),
@@ -118,9 +261,11 @@ def test_bad_values_get_messages_never_a_500(client):
         ("w1", "1e400"),
     ]:
         broken = dict(values, **{key: bad})
-        body = response_of(call(client, broken, settings_flat, key))
+        body = response_of(call(client, broken, data, key))
         assert body["lab-messages"]["children"], (key, bad)
-        assert body["lab-settings"]["data"] == settings_flat or key == "landscape"
+        assert key in body["lab-invalid"]["data"], (key, bad)
+        # The last good run stays: the store is not touched.
+        assert "lab-data" not in body, (key, bad)
 
 
 @settings(
@@ -153,11 +298,20 @@ def test_bad_values_get_messages_never_a_500(client):
         st.lists(st.text(max_size=5), max_size=3),
         st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
     ),
+    state=st.one_of(
+        st.none(),
+        st.just("default"),
+        st.text(max_size=20),
+        st.dictionaries(st.sampled_from(["query", "fetch", "x"]), st.text(max_size=40)),
+    ),
 )
-def test_hypothesis_garbage_never_breaks_the_callback(client, key, value):
+def test_hypothesis_garbage_never_breaks_the_callback(client, key, value, state):
     values = dict(default_field_values(), **{key: value})
-    response = post(client, lab_request_body(values, LabSettings.default().to_flat(), key))
+    data = {"query": ""} if state == "default" else state
+    response = post(client, lab_request_body(values, data, key))
     assert response.status_code in (200, 204)
+    if response.status_code == 200:
+        assert no_figure_anywhere(response.get_json())
 
 
 def test_malformed_requests_get_a_400_not_a_500(client):
@@ -172,3 +326,87 @@ def test_malformed_requests_get_a_400_not_a_500(client):
         )
         assert response.status_code == 400, (body, response.status_code)
         assert b"Traceback" not in response.data
+
+
+# ---- the run endpoint ------------------------------------------------------------------------
+def test_the_run_get_is_immutable_and_versioned(client, dash_app):
+    version = dash_app.server.config[VERSION_KEY]
+    url = run_url(first_data(client))
+    assert dict(parse_qsl(urlsplit(url).query))["v"] == version
+    current, _, _ = get_data(client, url)
+    assert current.headers["Cache-Control"] == IMMUTABLE
+    assert current.headers["Content-Encoding"] == "gzip"
+    assert current.headers["Vary"] == "Accept-Encoding"
+    stale_url = url.replace(f"v={version}", "v=old-deploy")
+    stale, _, _ = get_data(client, stale_url)
+    assert stale.headers["Cache-Control"] == "no-cache"  # answered, never kept forever
+    assert stale.headers["ETag"] == current.headers["ETag"]
+    plain = client.get(url)  # no gzip accepted: the same container, decompressed
+    assert "Content-Encoding" not in plain.headers and plain.data[:4] == b"LVZ1"
+
+
+def test_every_landscape_view_and_noise_runs(client):
+    for query in (
+        "landscape=rosenbrock&gd.lr=0.001&steps=3000",
+        "landscape=bowl&gd.lr=1.5",  # GD diverges
+        "noise=0.5&seed=3&adam.on=0",
+        "gd.on=0&momentum.on=0&rmsprop.on=0&adam.on=0",  # nothing enabled: an empty run
+    ):
+        settings, messages, _ = from_query(query)
+        assert messages == []
+        data = first_data(client, "?" + query)
+        _, meta, arrays = get_data(client, run_url(data))
+        assert [r["id"] for r in meta["runs"]] == [o.id for o in settings.enabled]
+        assert len(arrays) >= 2 * len(meta["runs"])
+    _, meta, _ = get_data(client, run_url(first_data(client, "?landscape=bowl&gd.lr=1.5")))
+    gd = next(r for r in meta["runs"] if r["id"] == "gd")
+    assert gd["diverged_at"] is not None
+    assert meta["table"]["rows"][0]["outcome"] == {
+        "text": f"diverged at step {gd['diverged_at']}",
+        "kind": "bad",
+    }
+
+
+def test_a_hostile_run_query_gets_a_400_sentence(client):
+    for query in (
+        "gd.lr=banana",
+        "landscape=../../etc/passwd",
+        "steps=1e9",
+        "zzz=1",
+        "present=1",
+        "w1=1e400",
+        "gd.lr=" + "9" * 9000,
+    ):
+        response = client.get(f"/api/lab/run.bin?{query}")
+        assert response.status_code == 400, query
+        error = response.get_json()["error"]
+        assert isinstance(error, str) and error.endswith(".") and len(error) < 400, error
+        assert b"Traceback" not in response.data
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    pairs=st.lists(
+        st.tuples(
+            st.one_of(
+                st.sampled_from(["gd.lr", "steps", "landscape", "w1", "adam.on", "v", "noise"]),
+                st.text(max_size=12),
+            ),
+            st.one_of(st.text(max_size=20), st.floats().map(repr), st.integers().map(str)),
+        ),
+        max_size=6,
+    ),
+    raw=st.text(max_size=60),
+)
+def test_hypothesis_garbage_run_queries_never_give_a_500(client, pairs, raw):
+    from urllib.parse import quote, urlencode
+
+    for query in (urlencode(pairs), quote(raw, safe="=&%+"), raw.replace("#", "")):
+        response = client.get("/api/lab/run.bin?" + query)
+        assert response.status_code in (200, 400), (query, response.status_code)
+        if response.status_code == 400:
+            assert isinstance(response.get_json()["error"], str)
+        else:
+            assert response.data[:4] == b"LVZ1"

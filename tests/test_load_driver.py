@@ -37,6 +37,25 @@ from serving.dash_client import DashState
 from serving.timing import CpuTiming, init_timing, parse_server_timing, timing_enabled
 
 
+def run_async(coroutine: Any) -> Any:
+    """asyncio.run in a thread of its own: Playwright's session-wide browser (other test
+    modules) keeps an event loop running in the main thread, where asyncio.run refuses."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # re-raised in the test's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
 # ---- helpers ---------------------------------------------------------------------------------
 @pytest.fixture()
 def private_dash_globals(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -223,7 +242,7 @@ def test_students_fetch_each_url_once_count_wire_and_decoded_bytes(private_dash_
         await student.act()  # "b": b.bin is new, shared.bin already cached
         await student.act()  # back to "a": everything cached, no GET
 
-    asyncio.run(session())
+    run_async(session())
     fetches = [s for s in recorder.samples if s.route == "fetch"]
     assert [(s.kind, s.error) for s in fetches] == [
         ("page_load", ""),
@@ -239,7 +258,7 @@ def test_students_fetch_each_url_once_count_wire_and_decoded_bytes(private_dash_
     ]
     # A second student has its own browser cache: it fetches again.
     again = Student(TypeInto([]), InProcess(server), random.Random(0), recorder.sample)
-    asyncio.run(again.open_page())
+    run_async(again.open_page())
     assert served == Counter({"a": 2, "shared": 2, "b": 1})
 
 
@@ -305,7 +324,7 @@ def test_a_move_no_server_callback_listens_to_is_reported_not_silent() -> None:
         conn = InProcess(Flask("x"))
         student = Student(model, conn, random.Random(0), recorder.sample, note=recorder.note)
         student.state = state
-        asyncio.run(student.act())
+        run_async(student.act())
     assert recorder.samples == []
     assert set(recorder.notes) == {
         "lab_click: no server callback listens",
@@ -329,7 +348,7 @@ def test_floor_app_answers_27_kb_with_server_timing(
         for _ in range(3):
             await student.act()
 
-    asyncio.run(session())
+    run_async(session())
     callbacks = [s for s in recorder.samples if s.route == "callback"]
     assert len(callbacks) == 4  # the initial callback, then one per move
     assert all(s.error == "" and s.cpu_ms is not None and s.cpu_ms > 0 for s in callbacks)

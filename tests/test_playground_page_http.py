@@ -1,20 +1,28 @@
-"""The playground page's callbacks over HTTP (Flask test client), as the browser calls them."""
+"""The playground page over HTTP (Flask test client), as the browser calls it: the thin
+training callback, the comparison callback and the run / comparison data endpoints."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 import numpy as np
-import plotly.graph_objects as go
 import pytest
 from dash_http import find_callback, post_callback
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from components.encoding import decode_array
-from playground import PlaygroundConfig, activation_maps, train
+from components.encoding import unpack
+from playground import PlaygroundConfig, train, train_inits
+from serving.api import VERSION_KEY
 from settings.playground import PlaygroundSettings, from_query
 
-BUDGET = 1_500_000  # bytes: one whole playback, as sent to the browser
+RUN_BUDGET = 1_500_000  # bytes: one whole run as sent (gzip), at the largest network
+CALLBACK_BUDGET = 40_000  # bytes: the training callback's JSON (messages, text panels, URLs)
+IMMUTABLE = "public, max-age=31536000, immutable"
+LARGEST = {"hidden": "16,16,16,16,16,16", "n": "2000", "epochs": "2000"}
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +30,11 @@ def page_module(dash_app):
     import pages.playground as module  # registered by the app
 
     return module
+
+
+@pytest.fixture()
+def version(dash_app) -> str:
+    return dash_app.server.config[VERSION_KEY]
 
 
 def control_state(module, settings: PlaygroundSettings | None = None) -> dict[str, Any]:
@@ -60,7 +73,27 @@ def messages_text(props: dict[str, Any]) -> str:
     return json.dumps(props.get("pg-messages", {}).get("children", ""), ensure_ascii=False)
 
 
-# ---- the training callback ----------------------------------------------------------------------
+def fetch(client, url: str, gzip_ok: bool = True):
+    """GET a data URL as the browser does; (response, decoded body)."""
+    headers = {"Accept-Encoding": "gzip"} if gzip_ok else {}
+    response = client.get(url, headers=headers)
+    body = response.data
+    if response.headers.get("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    return response, body
+
+
+def fetch_run(client, url: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    response, body = fetch(client, url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return unpack(body)
+
+
+def run_store(props: dict[str, Any]) -> dict[str, Any]:
+    return props["pg-run"]["data"]
+
+
+# ---- the training callback: small JSON naming the run -----------------------------------------
 
 
 def test_page_is_served(client):
@@ -68,44 +101,54 @@ def test_page_is_served(client):
     assert response.status_code == 200
 
 
-def test_initial_call_sends_the_whole_playback(client, page_module):
+def test_initial_call_names_the_run_and_sends_no_figures(client, page_module):
     spec = find_callback(client, "pg-run.data")
     response = post_callback(client, spec, control_state(page_module), [])
     assert response.status_code == 200
-    assert len(response.data) <= BUDGET
+    assert len(response.data) <= CALLBACK_BUDGET, f"{len(response.data):,} bytes"
     props = response_props(response)
-    run = props["pg-run"]["data"]
-    assert run["kind"] == "run"
+    store = run_store(props)
+    assert store["kind"] == "run"
     default = PlaygroundConfig()
-    assert run["layers"] == [2, *default.hidden, 1]
-    assert run["plannedEpochs"] == default.epochs
-    frames = len(run["snapshotEpochs"])
-    assert decode_array(run["boundary"]).shape[0] == frames
-    for layer, encoded in enumerate(run["weights"]):
-        assert decode_array(encoded).shape == (
-            frames,
-            run["layers"][layer],
-            run["layers"][layer + 1],
-        )
+    assert store["layers"] == [2, *default.hidden, 1]
+    assert store["plannedEpochs"] == default.epochs
+    assert store["key"] == PlaygroundSettings().cache_key()
+    assert "figures" not in store and "weights" not in store
+    (url,) = store["fetch"]
+    assert url.startswith("/api/playground/run.bin?v=")
     assert props["pg-query"]["data"] == {"train": "", "key": PlaygroundSettings().cache_key()}
     assert messages_text(props) == "[]"
-    # Every figure the browser will draw is a valid Plotly figure.
-    for figure in run["figures"].values():
-        go.Figure(figure)
+    # What the URL names is the whole playback of that run.
+    meta, arrays = fetch_run(client, url)
+    assert meta["layers"] == store["layers"] and meta["key"] == store["key"]
+    frames = len(arrays["frameEpochs"])
+    assert arrays["theta"].shape == (frames, meta["parameterCount"])
+    assert meta["parameterOffsets"][-1][-1] == meta["parameterCount"]
 
 
-def test_valid_change_returns_a_new_run(client, page_module):
+def test_valid_change_names_a_new_run(client, page_module):
     response = call_train(client, page_module, {"data": "xor", "init": "too_small"})
     assert response.status_code == 200
     props = response_props(response)
     assert "data=xor" in props["pg-query"]["data"]["train"]
     assert "init=too_small" in props["pg-query"]["data"]["train"]
-    assert props["pg-run"]["data"]["key"] == props["pg-query"]["data"]["key"]
-    assert len(response.data) <= BUDGET
+    store = run_store(props)
+    assert store["key"] == props["pg-query"]["data"]["key"]
+    assert "data=xor" in store["fetch"][0] and "init=too_small" in store["fetch"][0]
+    assert len(response.data) <= CALLBACK_BUDGET
     assert "Too small" in json.dumps(props["pg-init-info"]["children"])
     # A scheme change resets the scale box to the scheme's own scale.
     assert props["pg-scale"]["value"] == ""
     assert props["pg-scale"]["placeholder"] == "0.01"
+
+
+def test_formulas_are_tex_for_katex_not_markdown(client, page_module):
+    props = response_props(call_train(client, page_module, {"act": "tanh"}))
+    for panel in ("pg-init-info", "pg-act-info", "pg-opt-info"):
+        text = json.dumps(props[panel]["children"])
+        assert '"className": "tex"' in text, panel
+        assert "$" not in text.replace("\\\\$", ""), panel
+    assert "\\\\tanh" in json.dumps(props["pg-act-info"]["children"])
 
 
 @pytest.mark.parametrize(
@@ -145,6 +188,7 @@ def test_bad_value_next_to_a_good_change(client, page_module):
     assert "not a number" in messages_text(props)
     assert "data=spiral" in props["pg-query"]["data"]["train"]
     assert "lr=" not in props["pg-query"]["data"]["train"]
+    assert "lr=" not in run_store(props)["fetch"][0]
 
 
 @pytest.mark.parametrize(
@@ -196,39 +240,174 @@ def test_optimizer_hyperparameters_and_schedule_parameters(client, page_module):
     assert props["pg-hp-momentum-alpha"]["className"] == "pg-input"
 
 
+# ---- the run endpoint ---------------------------------------------------------------------------
+
+
+def test_every_epoch_is_a_frame(client, version):
+    meta, arrays = fetch_run(client, f"/api/playground/run.bin?v={version}")
+    assert meta["plannedEpochs"] == 500 and meta["lastEpoch"] == 500
+    np.testing.assert_array_equal(arrays["frameEpochs"], np.arange(501))  # 500 epochs, 501 frames
+    assert arrays["trainLoss"].shape == (501,)
+    # Beyond 1000 epochs: evenly spaced, at most 1001 frames, never fewer than 500.
+    _, arrays = fetch_run(client, f"/api/playground/run.bin?epochs=1500&v={version}")
+    epochs = arrays["frameEpochs"]
+    assert 500 <= len(epochs) <= 1001 and epochs[0] == 0 and epochs[-1] == 1500
+    assert len(set(np.diff(epochs[:-1]).tolist())) == 1
+    assert arrays["trainLoss"].shape == (1501,)  # the curves keep every epoch
+
+
+def test_too_large_init_explosion_is_in_the_first_frames(client, version):
+    """The too-large scheme's loss explodes within 3 epochs and collapses at epoch 5: with
+    every epoch a frame the playback shows it (10-epoch frames hid it between frames 0 and 1)."""
+    query = "hidden=8,8,8,8&init=too_large"
+    _, arrays = fetch_run(client, f"/api/playground/run.bin?{query}&v={version}")
+    np.testing.assert_array_equal(arrays["frameEpochs"][:6], np.arange(6))
+    loss = arrays["trainLoss"][arrays["frameEpochs"][:6]]
+    assert loss[0] > 1000
+    assert loss[1:4].max() > 100 * loss[0]  # the explosion, frame by frame
+    assert loss[5] < 1.0  # … and its collapse two frames later
+    theta = arrays["theta"]
+    step = np.abs(np.diff(theta[:6], axis=0)).max(axis=1)
+    assert (step > 0).all()  # the weights move in every one of those frames
+
+
+def test_run_matches_the_engine(client, version):
+    settings = from_query("data=moons&seed=3&keep=0.8&act=tanh")[0]
+    meta, arrays = fetch_run(
+        client, f"/api/playground/run.bin?{settings.to_query(view=False)}&v={version}"
+    )
+    engine = train(settings.config)
+    np.testing.assert_array_equal(arrays["frameEpochs"], engine.snapshot_epochs)
+    assert meta["layers"] == list(engine.layer_sizes)
+    assert meta["activation"] == "tanh" and meta["keepProb"] == pytest.approx(0.8)
+    assert meta["activationParams"] == {"leakySlope": 0.1, "eluAlpha": 1.0}
+    assert meta["box"] == [list(axis) for axis in engine.dataset.box]
+    assert meta["gridSize"] == engine.config.grid_size
+    assert meta["divergedAt"] is None and meta["nonFinite"] is False
+    # θ of every frame within the delta8 bound max|Δ| / 254 per segment (W_l and b_l).
+    theta = arrays["theta"]
+    for layer, (w0, b0, end) in enumerate(meta["parameterOffsets"]):
+        for start, stop, exact in (
+            (w0, b0, engine.weights[layer].reshape(engine.n_snapshots, -1)),
+            (b0, end, engine.biases[layer]),
+        ):
+            got = theta[:, start:stop]
+            # (the encoder's own error adds to each delta: hence the 1 %; float32 rounding)
+            bound = np.abs(np.diff(exact, axis=0)).max(axis=1) / 254 * 1.01
+            bound += 1e-6 * (1 + np.abs(exact[1:]).max(axis=1))
+            np.testing.assert_array_equal(got[0], exact[0])
+            assert (np.abs(got[1:] - exact[1:]).max(axis=1) <= bound).all()
+    # The tiles' numbers: the engine's per-epoch values, every epoch.
+    for name, values in (
+        ("trainLoss", engine.train_loss),
+        ("testLoss", engine.test_loss),
+        ("trainAccuracy", engine.train_accuracy),
+        ("testAccuracy", engine.test_accuracy),
+    ):
+        assert arrays[name].dtype == np.float64
+        np.testing.assert_array_equal(arrays[name], values.astype(np.float64))
+    np.testing.assert_array_equal(arrays["learningRate"], engine.learning_rate)
+    np.testing.assert_array_equal(arrays["gradNorms"], engine.grad_norms)
+    np.testing.assert_array_equal(arrays["weightNorms"], engine.weight_norms)
+    np.testing.assert_array_equal(arrays["xTrain"], engine.dataset.x_train)
+    np.testing.assert_array_equal(arrays["yTrain"], engine.dataset.y_train.astype(np.uint8))
+    np.testing.assert_array_equal(arrays["xTest"], engine.dataset.x_test)
+    np.testing.assert_array_equal(arrays["yTest"], engine.dataset.y_test.astype(np.uint8))
+    assert "boundary" not in arrays and "grads" not in arrays  # the browser computes those
+
+
+def test_run_endpoint_is_immutable_and_versioned(client, version):
+    url = f"/api/playground/run.bin?data=xor&v={version}"
+    response, body = fetch(client, url)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == IMMUTABLE
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert response.headers["Vary"] == "Accept-Encoding"
+    again, _ = fetch(client, url)
+    assert again.headers["X-Lossviz-Cache"] == "hit"
+    assert again.headers["ETag"] == response.headers["ETag"]
+    plain, plain_body = fetch(client, url, gzip_ok=False)
+    assert "Content-Encoding" not in plain.headers and plain_body == body
+    # An old deploy's URL is still answered, but not as immutable.
+    stale, stale_body = fetch(client, "/api/playground/run.bin?data=xor&v=old-deploy")
+    assert stale.status_code == 200 and stale.headers["Cache-Control"] == "no-cache"
+    assert stale_body == body
+    # Spellings of one setting share the server's cache entry (the canonical key).
+    other, other_body = fetch(client, f"/api/playground/run.bin?data=xor&lr=0.10&v={version}")
+    assert other.headers["X-Lossviz-Cache"] == "hit" and other_body == body
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "lr=abc",
+        "lr=nan",
+        "hidden=0",
+        "hidden=99",
+        "zzz=1",
+        "data=%3Cscript%3E",
+        "%%%&&==",
+        "epochs=2000&batch=1&n=2000",
+        "neuron=9-9",
+        "a" * 9000,
+    ],
+)
+def test_unusable_settings_are_a_400_with_a_sentence(client, version, query):
+    for path in ("run.bin", "compare.bin"):
+        response = client.get(f"/api/playground/{path}?{query}&v={version}")
+        assert response.status_code == 400, (path, query)
+        error = response.get_json()["error"]
+        assert isinstance(error, str) and error.endswith(".") and len(error) < 400
+
+
+_KEYS = ["data", "n", "hidden", "lr", "epochs", "batch", "act", "init", "keep", "v", "zz", ""]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.one_of(
+        st.text(max_size=60),
+        st.lists(st.tuples(st.sampled_from(_KEYS), st.text(max_size=12)), max_size=4).map(
+            urlencode
+        ),
+    )
+)
+def test_garbage_never_gives_a_500(client, query):
+    response = client.get("/api/playground/run.bin?" + query)
+    assert response.status_code in (200, 400), (query, response.status_code)
+    if response.status_code == 400:
+        assert isinstance(response.get_json()["error"], str)
+    else:
+        assert response.data[:4] == b"LVZ1" or gzip.decompress(response.data)[:4] == b"LVZ1"
+
+
 def test_largest_network_fits_the_budget(client, page_module):
-    """6 hidden layers × 16 neurons, 2000 points, 2000 epochs: still one playback ≤ 1.5 MB."""
-    changes = {"hidden": "16,16,16,16,16,16", "n": "2000", "epochs": "2000"}
-    response = call_train(client, page_module, changes)
+    """6 hidden layers × 16 neurons, 2000 points, 2000 epochs: one run ≤ 1.5 MB as sent."""
+    response = call_train(client, page_module, LARGEST)
     assert response.status_code == 200
     props = response_props(response)
     assert messages_text(props) == "[]"
-    assert props["pg-run"]["data"]["layers"] == [2, 16, 16, 16, 16, 16, 16, 1]
-    assert len(response.data) <= BUDGET, f"{len(response.data):,} bytes"
+    store = run_store(props)
+    assert store["layers"] == [2, 16, 16, 16, 16, 16, 16, 1]
+    assert len(response.data) <= CALLBACK_BUDGET
+    sent, body = fetch(client, store["fetch"][0])
+    size = len(sent.data)  # gzip, as the app (and nginx) sends it
+    print(f"largest run: {len(body):,} bytes raw, {size:,} bytes gzip")
+    assert sent.headers["Content-Encoding"] == "gzip"
+    assert size <= 1.5e6, f"{size:,} bytes"
+    meta, arrays = unpack(body)
+    assert 500 <= len(arrays["frameEpochs"]) <= 1001
+    assert arrays["theta"].shape[1] == meta["parameterCount"] == 1425
 
 
-def test_payload_matches_the_engine(client, page_module):
-    settings = from_query("data=moons&seed=3")[0]
-    response = call_train(client, page_module, {"data": "moons", "seed": "3"})
-    run = response_props(response)["pg-run"]["data"]
-    engine = train(settings.config)
-    assert run["snapshotEpochs"] == engine.snapshot_epochs.tolist()
-    np.testing.assert_array_equal(decode_array(run["boundary"]), engine.boundary_uint8())
-    for layer, weights in enumerate(engine.weights):
-        np.testing.assert_allclose(decode_array(run["weights"][layer]), weights, rtol=1e-6)
-    np.testing.assert_allclose(run["snap"]["trainLoss"][-1], engine.train_loss[-1], rtol=1e-5)
-    # The browser's activation maps are a forward pass over this grid: same box as the engine.
-    maps = activation_maps(engine, len(engine.snapshot_epochs) - 1, run["activationGrid"])
-    assert maps.shape[1:] == (run["activationGrid"], run["activationGrid"])
-    assert run["box"] == [list(axis) for axis in engine.dataset.box]
+# ---- the comparison -----------------------------------------------------------------------------
 
 
-# ---- the comparison callback --------------------------------------------------------------------
-
-
-def test_comparison_trains_four_schemes_only_when_open(client, page_module):
+def test_comparison_is_named_only_when_open(client, page_module):
     spec = find_callback(client, "pg-cmp.data")
-    settings = from_query("data=xor")[0]
+    settings = from_query("data=xor&init=too_small")[0]
     stored = {"train": settings.to_query(view=False), "key": settings.cache_key()}
     closed = post_callback(
         client,
@@ -236,7 +415,7 @@ def test_comparison_trains_four_schemes_only_when_open(client, page_module):
         {"pg-tab.value": "train", "pg-query.data": stored, "pg-cmp-key.data": None},
         ["pg-tab.value"],
     )
-    assert closed.status_code == 204  # nothing computed while the tab is closed
+    assert closed.status_code == 204  # nothing named while the tab is closed
     response = post_callback(
         client,
         spec,
@@ -244,17 +423,13 @@ def test_comparison_trains_four_schemes_only_when_open(client, page_module):
         ["pg-tab.value"],
     )
     assert response.status_code == 200
-    assert len(response.data) <= BUDGET
+    assert len(response.data) <= CALLBACK_BUDGET
     props = response_props(response)
-    payload = props["pg-cmp"]["data"]
-    assert [s["id"] for s in payload["schemes"]] == [
-        "zero",
-        "too_small",
-        "appropriate",
-        "too_large",
-    ]
-    for figure in payload["figures"].values():
-        go.Figure(figure)
+    store = props["pg-cmp"]["data"]
+    assert [s["id"] for s in store["schemes"]] == ["zero", "too_small", "appropriate", "too_large"]
+    (url,) = store["fetch"]
+    assert url.startswith("/api/playground/compare.bin?data=xor")
+    assert "init=" not in url  # the comparison trains every scheme: one URL whatever is chosen
     again = post_callback(
         client,
         spec,
@@ -266,6 +441,25 @@ def test_comparison_trains_four_schemes_only_when_open(client, page_module):
         ["pg-query.data"],
     )
     assert again.status_code == 204  # same settings: the browser keeps what it has
+
+
+def test_comparison_holds_the_four_schemes_of_the_engine(client, version):
+    settings = from_query("data=xor")[0]
+    response, body = fetch(client, f"/api/playground/compare.bin?data=xor&v={version}")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == IMMUTABLE
+    assert len(response.data) <= RUN_BUDGET
+    meta, arrays = unpack(body)
+    assert [s["id"] for s in meta["schemes"]] == ["zero", "too_small", "appropriate", "too_large"]
+    runs = train_inits(settings.config)
+    for index, scheme in enumerate(meta["schemes"]):
+        run = runs[scheme["id"]]
+        prefix = f"s{index}."
+        np.testing.assert_array_equal(arrays[prefix + "frameEpochs"], run.snapshot_epochs)
+        np.testing.assert_array_equal(arrays[prefix + "trainLoss"], run.train_loss)
+        np.testing.assert_array_equal(arrays[prefix + "firstGradNorm"], run.grad_norms[:, 0])
+        np.testing.assert_array_equal(arrays[prefix + "theta"][0, :16], run.weights[0][0].ravel())
+        assert scheme["divergedAt"] == run.diverged_at
+    np.testing.assert_array_equal(arrays["xTrain"], runs["zero"].dataset.x_train)
 
 
 def test_comparison_with_hostile_state(client, page_module):
@@ -311,3 +505,6 @@ def test_link_reproduces_the_settings(client, page_module):
         assert fragment in text
     assert '"data-view":"gradients"' in text
     assert '"data-tab":"compare"' in text
+    # The layout names the link's run, so the browser fetches it without waiting.
+    assert "playground\\u002frun.bin?data=spiral&hidden=8,8,4" in text
+    assert "dcc.Graph" not in text and '"type":"Graph"' not in text

@@ -72,3 +72,69 @@
 
   LossViz.plotlyAdapter = { isDrawn, plotArea, axis, traceElements, linePath, markerPaths, dragSurface };
 })();
+
+/*
+ * Appended for the optimizer lab's 3-D playback (assets/lab/surface.js):
+ *
+ *   LossViz.plotlyAdapter.updateGl3dTraces(gd, indices, {x, y, z})
+ *       gives scatter3d traces `indices` new coordinates (x[k], y[k], z[k] for indices[k]) and
+ *       redraws the scene once, without Plotly's full replot (which updates every trace of
+ *       the scene, the surface included: ~100 ms a frame). Plotly's own data stays as it was,
+ *       so the caller restyles once, exactly, when it stops (as the 2-D playback does).
+ *       Returns false, touching nothing, when the scene is not as expected (then restyle).
+ */
+(function () {
+  "use strict";
+  const adapter = window.LossViz && window.LossViz.plotlyAdapter;
+  if (!adapter) return;
+
+  function updateGl3dTraces(gd, indices, coordinates) {
+    try {
+      const fullData = gd && gd._fullData;
+      if (!fullData || !gd._fullLayout) return false;
+      const targets = [];
+      for (const index of indices) {
+        const full = fullData[index];
+        if (!full || full.type !== "scatter3d" || full.visible !== true) return false;
+        const scene = gd._fullLayout[full.scene] && gd._fullLayout[full.scene]._scene;
+        const object = scene && scene.traces && scene.traces[full.uid];
+        if (!object || typeof object.update !== "function" || !scene.glplot) return false;
+        targets.push({ full, scene, object });
+      }
+      const scenes = new Set();
+      targets.forEach(({ full, scene, object }, k) => {
+        const data = Object.assign(Object.create(Object.getPrototypeOf(full)), full);
+        data.x = coordinates.x[k];
+        data.y = coordinates.y[k];
+        data.z = coordinates.z[k];
+        data._length = data.x.length;
+        object.update(data);
+        scenes.add(scene);
+      });
+      for (const scene of scenes) scene.glplot.redraw();
+      return true;
+    } catch (error) {
+      return false;
+    }
+  }
+
+  adapter.updateGl3dTraces = updateGl3dTraces;
+})();
+
+/*
+ * Appended for the network playground (assets/playground/):
+ *   LossViz.plotlyAdapter.linePaths(gd, index)   every SVG <path class="js-line"> of a scatter
+ *                                                trace (Plotly draws one per run of points
+ *                                                between nulls)
+ */
+(function () {
+  "use strict";
+  const adapter = window.LossViz.plotlyAdapter;
+
+  function linePaths(gd, index) {
+    const group = adapter.traceElements(gd).get(index);
+    return group ? Array.from(group.querySelectorAll("path.js-line")) : [];
+  }
+
+  adapter.linePaths = linePaths;
+})();

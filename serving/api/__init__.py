@@ -35,6 +35,8 @@ api = Blueprint("lossviz_api", __name__, url_prefix="/api")
 
 def init_api(server: Flask) -> None:
     """Register every data endpoint and fix the code version URLs carry."""
+    import serving.api.lab  # the optimizer lab's runs (each module registers its routes)
+    import serving.api.playground  # noqa: F401  (the network playground's runs)
     from serving.api import landscape  # noqa: F401  (each module registers its routes)
     from serving.response_cache import code_fingerprint
 

@@ -1,0 +1,54 @@
+/*
+ * The lab page's clientside callbacks (dash.ClientsideFunction("lossvizLab", name) in
+ * pages/optimizer_lab.py):
+ *   load(data)                   a new `lab-data` store: the address bar follows the settings
+ *                                (no reload; the classroom keys hide= and present= stay), each
+ *                                row shows its schedule's parameters, then fetch and draw
+ *                                (assets/lab/main.js). One callback, not three: every clientside
+ *                                callback costs Dash a pass over its callback graph.
+ *   markInvalid(keys)            outline the boxes whose values were rejected
+ * Each returns no_update for its dummy output.
+ */
+(function () {
+  "use strict";
+  const clientside = (window.dash_clientside = window.dash_clientside || {});
+  const noUpdate = () => window.dash_clientside.no_update;
+
+  /* Each row shows the parameters of its chosen schedule only (the server's choice). */
+  function showSchedules(rows) {
+    for (const row of rows || []) {
+      document.querySelectorAll(`.schedule-params[data-opt="${row.id}"]`).forEach((el) => {
+        el.hidden = el.dataset.schedule !== row.schedule;
+      });
+    }
+  }
+
+  function load(data) {
+    if (window.LossViz && window.LossViz.lab) window.LossViz.lab.load(data);
+    syncUrl(data);
+    if (data && data.rows) showSchedules(data.rows);
+    return noUpdate();
+  }
+
+  function syncUrl(data) {
+    if (!data || typeof data.query !== "string") return;
+    const keep = new URLSearchParams(window.location.search);
+    const next = new URLSearchParams(data.query);
+    for (const key of ["hide", "present"]) if (keep.has(key)) next.set(key, keep.get(key));
+    const text = next.toString().replace(/%2C/gi, ",");
+    const target = window.location.pathname + (text ? `?${text}` : "");
+    if (target !== window.location.pathname + window.location.search) window.history.replaceState(window.history.state, "", target);
+  }
+
+  function markInvalid(keys) {
+    document.querySelectorAll(".lab .invalid").forEach((el) => el.classList.remove("invalid"));
+    for (const key of keys || []) {
+      const input = document.getElementById(JSON.stringify({ key, type: "lab-field" }));
+      const box = input && (input.closest(".dash-input-container") || input);
+      if (box) box.classList.add("invalid");
+    }
+    return noUpdate();
+  }
+
+  clientside.lossvizLab = { load, markInvalid };
+})();

@@ -1,0 +1,164 @@
+"""`GET /api/lab/run.bin?<canonical lab settings query>&v=…`: one optimizer-lab run, as numbers.
+
+The page's callback only validates the controls and names this URL; the browser fetches it and
+draws. The query is the lab's own URL vocabulary (settings/optimizer_lab.py), so the URL alone
+determines the run: any worker answers it, from the shared cache, and browsers keep it.
+
+The LVZ1 container (components/encoding.py) holds, for each enabled optimizer `<id>`:
+
+    <id>.path  f4 [n+1, 2]   θ_0 … θ_n (cut at divergence: n + 1 = diverged_at)
+    <id>.gap   f4 [n+1]      J(θ_k) − J*, computed in float64 before the cast (the cost chart is
+                             log-scale: J itself in float32 would lose gaps below ~1e-7·|J*|)
+    <id>.lr    f4 [n]        η_k of each update (absent when constant: `lr_constant` in meta)
+
+and JSON meta with the float64 numbers a student reads: final J and w, where it diverged, the
+nearest listed minimum, and the results table's cells as the page prints them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlencode
+
+import numpy as np
+from flask import request
+
+from components.encoding import pack
+from optimizers.config import OptimizerConfig
+from optimizers.engine import trajectories
+from optimizers.specs import OPTIMIZERS
+from serving.api import api, bad_request, binary_response
+from settings.optimizer_lab import LabSettings, from_query, known_keys
+from settings.query import PASSTHROUGH_KEYS
+
+F4_MAX = float(np.finfo(np.float32).max)
+VERSION_PARAMETER = "v"
+
+
+def engine_configs(settings: LabSettings) -> list[OptimizerConfig]:
+    """The enabled rows of the table as the engine's configs (table order)."""
+    return [
+        OptimizerConfig(
+            optimizer=row.id,
+            enabled=True,
+            lr=row.lr,
+            schedule=row.schedule,
+            schedule_params=row.schedule_values,
+            hyperparams=row.hyperparam_values,
+        )
+        for row in settings.enabled
+    ]
+
+
+def nearest_minimum(landscape: Any, point: np.ndarray) -> str | None:
+    """'global (3, 2)' when `point` is within 2 % of the domain's span of a listed minimum."""
+    (x_min, x_max), (y_min, y_max) = landscape.domain
+    tolerance = 0.02 * max(x_max - x_min, y_max - y_min)
+    for minimum in landscape.minima:
+        if np.hypot(point[0] - minimum.x, point[1] - minimum.y) <= tolerance:
+            return f"{minimum.kind} ({minimum.x:.3g}, {minimum.y:.3g})"
+    return None
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+def outcome(diverged_at: int | None, reached: str | None) -> dict[str, str]:
+    """The table's last cell: text and its kind ('bad', 'good' or 'muted')."""
+    if diverged_at is not None:
+        return {"text": f"diverged at step {diverged_at}", "kind": "bad"}
+    if reached:
+        return {"text": f"reached {reached}", "kind": "good"}
+    return {"text": "still on its way", "kind": "muted"}
+
+
+def run_container(settings: LabSettings) -> bytes:
+    """The whole run of `settings`, packed (see the module docstring)."""
+    from landscapes import get_landscape
+
+    landscape = get_landscape(settings.landscape)
+    results = trajectories(
+        settings.landscape,
+        settings.start,
+        engine_configs(settings),
+        settings.steps,
+        noise_sigma=settings.noise,
+        seed=settings.seed,
+    )
+    j_star = float(landscape.min_value)
+    arrays: dict[str, np.ndarray] = {}
+    runs = []
+    rows = []
+    for result in results:
+        title = OPTIMIZERS[result.optimizer].title
+        gap = np.maximum(np.asarray(result.loss, dtype=np.float64) - j_star, 0.0)
+        arrays[f"{result.optimizer}.path"] = np.clip(result.path, -F4_MAX, F4_MAX).astype("<f4")
+        arrays[f"{result.optimizer}.gap"] = np.minimum(gap, F4_MAX).astype("<f4")
+        rates = np.asarray(result.lr, dtype=np.float64)
+        constant = len(rates) > 0 and bool(np.all(rates == rates[0]))
+        if not constant:
+            arrays[f"{result.optimizer}.lr"] = rates.astype("<f4")
+        final_point = result.path[-1]
+        final_loss = float(result.loss[-1])
+        reached = nearest_minimum(landscape, final_point)
+        runs.append(
+            {
+                "id": result.optimizer,
+                "title": title,
+                "points": len(result.loss),
+                "diverged_at": result.diverged_at,
+                "final_loss": _finite(final_loss),
+                "final_point": [_finite(float(v)) for v in final_point],
+                "nearest_minimum": reached,
+                "lr_constant": float(rates[0]) if constant else None,
+            }
+        )
+        rows.append(
+            {
+                "id": result.optimizer,
+                "cells": [
+                    title,
+                    f"{final_loss:.6g}",
+                    f"({final_point[0]:.4g}, {final_point[1]:.4g})",
+                ],
+                "outcome": outcome(result.diverged_at, reached),
+            }
+        )
+    meta = {
+        "landscape": settings.landscape,
+        "steps": settings.steps,
+        "min_value": j_star,
+        "start": [float(v) for v in settings.start],
+        "runs": runs,
+        "table": {
+            "columns": ["optimizer", f"J after {settings.steps} steps", "final w", "outcome"],
+            "rows": rows,
+        },
+    }
+    return pack(meta, arrays)
+
+
+def settings_query(settings: LabSettings) -> str:
+    """The canonical query of what a run depends on (the view is drawing only)."""
+    return replace(settings, view="contour").to_query()
+
+
+@api.get("/lab/run.bin")
+def lab_run():  # type: ignore[no-untyped-def]
+    items = [(k, v) for k, v in request.args.items(multi=True) if k != VERSION_PARAMETER]
+    known = known_keys() - set(PASSTHROUGH_KEYS)
+    unknown = list(dict.fromkeys(k for k, _ in items if k not in known))
+    if unknown:
+        shown = ", ".join(repr(k[:30]) for k in unknown[:5])
+        return bad_request(f"A run URL takes only the lab's settings; unknown: {shown}.")
+    settings, messages, _ = from_query(urlencode(items))
+    if messages:
+        return bad_request(" ".join(messages))
+
+    try:
+        return binary_response(settings.cache_key(), lambda: run_container(settings))
+    except (KeyError, ValueError) as error:  # validated settings never get here; be explicit
+        return bad_request(f"These settings cannot be run: {error}")

@@ -1,0 +1,133 @@
+"""`GET /api/playground/run.bin?<settings>&v=…` and `/api/playground/compare.bin?…`.
+
+The playground page's callback validates the controls and answers with the URL of its run;
+the browser GETs it here. The query is the page's canonical settings query
+(`PlaygroundSettings.to_query(view=False)`; `v` is the code version, see serving/api). The run
+is trained once per shared cache (keyed by `PlaygroundSettings.cache_key()`, so equivalent
+spellings of one setting share it) and sent as an LVZ1 container
+(components/playground_payload.py). Settings that `settings.playground.from_query` cannot use
+as they are (unknown keys, out-of-range or malformed values) get a 400 with its sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import parse_qsl, urlencode
+
+from flask import Response, request
+
+from components.playground_payload import RunArrays, compare_container, run_container
+from playground import (
+    ACTIVATIONS,
+    DEMO_INIT_IDS,
+    INIT_SCHEMES,
+    ConfigError,
+    PlaygroundConfig,
+    PlaygroundRun,
+    train,
+    train_inits,
+)
+from playground.activations import ELU_ALPHA, LEAKY_RELU_SLOPE
+from serving.api import api, bad_request, binary_response, data_url
+from settings.playground import PlaygroundSettings, from_query
+from settings.query import MAX_QUERY_LENGTH
+
+RUN_PATH = "playground/run.bin"
+COMPARE_PATH = "playground/compare.bin"
+VERSION_PARAMETER = "v"
+
+
+def run_url(settings: PlaygroundSettings) -> str:
+    """The browser's URL of `settings`' run (relative, versioned)."""
+    return data_url(RUN_PATH, settings.to_query(view=False))
+
+
+def compare_settings(settings: PlaygroundSettings) -> PlaygroundSettings:
+    """`settings` with the default init scheme: the comparison trains every demo scheme, so
+    (as in `PlaygroundSettings.compare_cache_key`) the chosen one is not part of its URL."""
+    default = PlaygroundConfig()
+    return PlaygroundSettings(config=replace(settings.config, init=default.init, init_scale=None))
+
+
+def compare_url(settings: PlaygroundSettings) -> str:
+    """The URL of the four-scheme comparison of `settings` (one URL whatever the scheme)."""
+    return data_url(COMPARE_PATH, compare_settings(settings).to_query(view=False))
+
+
+def run_arrays(run: PlaygroundRun) -> RunArrays:
+    """The engine's run as the components' plain arrays."""
+    config = run.config
+    data = run.dataset
+    return RunArrays(
+        layer_sizes=tuple(int(n) for n in config.layer_sizes),
+        activation_id=config.activation,
+        activation_title=ACTIVATIONS[config.activation].title,
+        keep_prob=float(config.keep_prob),
+        planned_epochs=int(config.epochs),
+        grid_size=int(config.grid_size),
+        epochs=run.epochs,
+        train_loss=run.train_loss,
+        test_loss=run.test_loss,
+        train_accuracy=run.train_accuracy,
+        test_accuracy=run.test_accuracy,
+        learning_rate=run.learning_rate,
+        weight_norms=run.weight_norms,
+        grad_norms=run.grad_norms,
+        frame_epochs=run.snapshot_epochs,
+        weights=run.weights,
+        biases=run.biases,
+        x_train=data.x_train,
+        y_train=data.y_train,
+        x_test=data.x_test,
+        y_test=data.y_test,
+        box=data.box,
+        diverged_at=run.diverged_at,
+        activation_params=(("leakySlope", LEAKY_RELU_SLOPE), ("eluAlpha", ELU_ALPHA)),
+    )
+
+
+def _requested_settings() -> tuple[PlaygroundSettings | None, str]:
+    """The settings of this request's query, or None and the sentence saying why not."""
+    query = request.query_string.decode("utf-8", "replace")
+    if len(query) > MAX_QUERY_LENGTH:
+        return None, "The settings in this address are too long to be a playground run."
+    pairs = [
+        (key, value)
+        for key, value in parse_qsl(query, keep_blank_values=True)
+        if key != VERSION_PARAMETER
+    ]
+    settings, messages, _ = from_query(urlencode(pairs))
+    if messages:
+        return None, f"These settings cannot be trained as they are: {messages[0]}"
+    return settings, ""
+
+
+def _answer(cache_key: str, build) -> Response | tuple[Response, int]:  # type: ignore[no-untyped-def]
+    try:
+        return binary_response(cache_key, build)
+    except ConfigError as error:  # validated already; the engine's own check as a guard
+        return bad_request(f"These settings cannot be trained: {' '.join(error.messages)}")
+
+
+@api.get("/playground/run.bin")
+def playground_run():  # type: ignore[no-untyped-def]
+    settings, problem = _requested_settings()
+    if settings is None:
+        return bad_request(problem)
+    key = settings.cache_key()
+    return _answer(key, lambda: run_container(run_arrays(train(settings.config)), key))
+
+
+@api.get("/playground/compare.bin")
+def playground_compare():  # type: ignore[no-untyped-def]
+    settings, problem = _requested_settings()
+    if settings is None:
+        return bad_request(problem)
+    key = settings.compare_cache_key()
+
+    def build() -> bytes:
+        runs = train_inits(settings.config, DEMO_INIT_IDS)
+        schemes = [(scheme, INIT_SCHEMES[scheme].title) for scheme in DEMO_INIT_IDS]
+        return compare_container(schemes, [run_arrays(runs[s]) for s, _ in schemes], key)
+
+    return _answer(key, build)
