@@ -366,11 +366,10 @@ def playback_bar(player: str, counter: str = "Epoch 0") -> html.Div:
             html.Label(
                 [
                     "speed ",
-                    # Not the shared player's data-role="speed" (time-based): this page steps
-                    # a whole number of frames per animation frame (playback.js).
+                    # Frames per animation frame: the player runs frame-locked here (playback.js).
                     html.Select(
                         [html.Option(label, value=value) for label, value in SPEEDS],
-                        **{"data-player": player, "data-role": "pace", "aria-label": "speed"},
+                        **{"data-player": player, "data-role": "speed", "aria-label": "speed"},
                     ),
                 ],
                 className="speed",

@@ -213,10 +213,15 @@ class PlaygroundSettings:
         """Canonical text of everything one training run depends on (not the view)."""
         return "pg:v1:" + self.to_query(view=False)
 
+    def for_comparison(self) -> PlaygroundSettings:
+        """These settings with the default init scheme: the comparison trains every demo
+        scheme, so the chosen one is part of neither its URL nor its cache key."""
+        base = replace(self.config, init=_DEFAULT_CONFIG.init, init_scale=None)
+        return PlaygroundSettings(config=base)
+
     def compare_cache_key(self) -> str:
         """Canonical text of the side-by-side comparison (the init scheme is not part of it)."""
-        base = replace(self.config, init=_DEFAULT_CONFIG.init, init_scale=None)
-        return "pgcmp:v1:" + PlaygroundSettings(config=base).to_query(view=False)
+        return "pgcmp:v1:" + self.for_comparison().to_query(view=False)
 
 
 def _order(key: str) -> int:

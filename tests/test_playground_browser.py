@@ -244,7 +244,7 @@ def test_every_epoch_is_a_frame_one_per_animation_frame(live_server, page):
     )
     assert run["planned"] == 500 and run["S"] == 501  # 500 epochs → 501 frames
     assert run["epochs"] == list(range(501))
-    assert page.is_visible('[data-player="playground"][data-role="pace"]')
+    assert page.is_visible('[data-player="playground"][data-role="speed"]')
     page.click('[data-player="playground"][data-action="reset"]')
     fetched = len(data_requests(page))
     requests = len(page.watch.callback_requests)
@@ -268,7 +268,7 @@ def test_every_epoch_is_a_frame_one_per_animation_frame(live_server, page):
     assert len(data_requests(page)) == fetched
     # 2×: two frames per animation frame; ½×: one every second animation frame.
     for pace, expected in (("2", 2), ("0.5", 0.5)):
-        page.select_option('[data-player="playground"][data-role="pace"]', pace)
+        page.select_option('[data-player="playground"][data-role="speed"]', pace)
         page.click('[data-player="playground"][data-action="reset"]')
         page.evaluate(
             """() => { window.__ticks = []; const tick = () => {

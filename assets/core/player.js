@@ -7,9 +7,15 @@
  * and marks its controls in the layout with data attributes:
  *     <button data-player="lab" data-action="play|step|back|reset|end">
  *     <input type="range" data-player="lab" data-role="scrub">
- *     <select data-player="lab" data-role="speed">   (frames per animation tick, e.g. 0.5, 1, 5)
+ *     <select data-player="lab" data-role="speed">   (e.g. 0.25, 0.5, 1, 2, 5)
  *     <span data-player="lab" data-role="counter">
  * Keyboard shortcuts and presentation mode drive `LossViz.activePlayer()`.
+ *
+ * Pace. By default `speed` is frames per 60 Hz tick, measured in wall time: the lab's 500 steps
+ * take ~8 s at 1× whatever the display's refresh rate. With `frameLocked: true` it is frames
+ * per animation frame (TensorFlow Playground's pace): 1× shows every frame, one per repaint, and
+ * a slow machine slows the playback down instead of skipping frames; 2× advances two frames
+ * per repaint, ½× holds each frame for two.
  */
 (function () {
   "use strict";
@@ -24,6 +30,7 @@
       this.frame = 0;
       this.position = 0; // fractional frame position while playing
       this.speed = 1;
+      this.frameLocked = false;
       this.playing = false;
       this.render = null;
       this.label = (k) => String(k);
@@ -31,10 +38,21 @@
       this._lastTick = 0;
     }
 
-    load({ frames, render, label, onPlay = null, onPause = null, keepFrame = false, atEnd = false, autoplay = false }) {
+    load({
+      frames,
+      render,
+      label,
+      onPlay = null,
+      onPause = null,
+      keepFrame = false,
+      atEnd = false,
+      autoplay = false,
+      frameLocked = false,
+    }) {
       this.pause();
       this.frames = Math.max(1, frames | 0);
       this.render = render;
+      this.frameLocked = frameLocked;
       // Optional hooks: a page may draw frames a cheaper way while playing and redraw
       // exactly once playback stops.
       this.onPlay = onPlay;
@@ -59,16 +77,14 @@
     play() {
       if (!this.render || this.playing) return;
       if (this.frame >= this.frames - 1) this.seek(0);
+      this._readSpeedControl(); // Dash may have re-rendered the select with a value from the URL
       this.playing = true;
       if (this.onPlay) this.onPlay(this.frame);
       active = this;
       this._lastTick = 0;
       const tick = (now) => {
         if (!this.playing) return;
-        // Advance by `speed` frames per 60 Hz tick, independent of the display's refresh rate.
-        const elapsed = this._lastTick ? Math.min(now - this._lastTick, 100) : 1000 / 60;
-        this._lastTick = now;
-        this.position = Math.min(this.frames - 1, this.position + this.speed * (elapsed * 60 / 1000));
+        this.position = Math.min(this.frames - 1, this.position + this._advance(now));
         const next = Math.floor(this.position);
         if (next !== this.frame) {
           this.frame = next;
@@ -83,6 +99,22 @@
       };
       this._raf = window.requestAnimationFrame(tick);
       this._syncControls();
+    }
+
+    /* Frames to advance on this animation frame: `speed` per repaint when frame-locked, else
+     * `speed` per 60 Hz tick of wall time (a stalled tab resumes at most 100 ms later). */
+    _advance(now) {
+      if (this.frameLocked) return this.speed;
+      const elapsed = this._lastTick ? Math.min(now - this._lastTick, 100) : 1000 / 60;
+      this._lastTick = now;
+      return (this.speed * elapsed * 60) / 1000;
+    }
+
+    _readSpeedControl() {
+      for (const holder of this._controls("speed")) {
+        const el = holder.matches("select, input") ? holder : holder.querySelector("select, input");
+        if (el) this.setSpeed(el.value);
+      }
     }
 
     pause() {

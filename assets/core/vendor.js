@@ -25,8 +25,11 @@
   "use strict";
   const LossViz = (window.LossViz = window.LossViz || {});
 
-  /* assets/vendor/ next to this script (assets/core/vendor.js); Dash's config as a fallback. */
+  /* assets/vendor/: named by the client bundle's preamble (serving/script_bundle.py), else
+   * next to this script (assets/core/vendor.js), else from Dash's config. */
+  const CONFIG = window.LossVizConfig || {};
   function vendorBase() {
+    if (CONFIG.vendorBase) return new URL(CONFIG.vendorBase, window.location.href).href;
     const script = document.currentScript;
     if (script && script.src) return new URL("../vendor/", script.src).href;
     const config = document.getElementById("_dash-config");
@@ -53,8 +56,10 @@
     };
   }
 
-  // Revalidated on every page load (a new build renames every file it lists).
+  // Inlined by the client bundle; otherwise revalidated on every page load (a new build
+  // renames every file it lists).
   const manifest = once(async () => {
+    if (CONFIG.vendorManifest) return CONFIG.vendorManifest;
     const response = await fetch(url("manifest.json"), { cache: "no-cache" });
     if (!response.ok) throw new Error(`vendor manifest: HTTP ${response.status}`);
     return response.json();

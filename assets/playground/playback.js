@@ -1,14 +1,11 @@
 /*
- * Playback pace, visibility and "busy" marks of the playground.
+ * Playback, visibility and "busy" marks of the playground.
  *
- * Pace: 1× shows every frame, one per animation frame (TensorFlow Playground's pace: a run of
- * 500 epochs plays its 501 frames in ~8 s at 60 Hz, and a slow machine slows the playback
- * down instead of skipping epochs); 2×, 4×, 8× advance that many frames per animation frame,
- * ½× and ¼× hold each frame for 2 or 4. The shared player (assets/core/player.js) keeps
- * play / pause / step / scrub / keyboard and the controls in sync; its own advance is
- * time-based (frames per 60 Hz tick), so it is parked here (speed Number.MIN_VALUE: it never
- * reaches the next frame by itself, and still pauses at the end) and this loop seeks frame by
- * frame through its public API. The pace select is data-role="pace", not the shared "speed".
+ * Pace: the shared player (assets/core/player.js) in frame-locked mode, as TensorFlow
+ * Playground: 1× shows every epoch, one per animation frame (a run of 500 epochs plays its 501
+ * frames in ~8 s at 60 Hz, and a slow machine slows the playback down instead of skipping
+ * epochs); 2×, 4×, 8× advance that many frames per animation frame, ½× and ¼× hold each frame
+ * for 2 or 4. The player keeps play / pause / step / scrub / keyboard and the controls in sync.
  *
  *   pg.playback.load(name, {frames, render, label, autoplay, atEnd})
  *   pg.playback.ensureScrub(name)        the player's <input type=range> in its slot
@@ -21,53 +18,12 @@
   const LossViz = (window.LossViz = window.LossViz || {});
   const pg = (LossViz.pg = LossViz.pg || {});
 
-  const PARKED = Number.MIN_VALUE;
   const BUSY_DELAY_MS = 150;
-  const paces = new Map(); // player name -> frames per animation frame
-  const loops = new Map(); // player name -> rAF id
-
-  function paceOf(name) {
-    if (!paces.has(name)) {
-      const select = document.querySelector(`[data-player="${name}"][data-role="pace"]`);
-      const value = select ? Number(select.value) : 1;
-      paces.set(name, Number.isFinite(value) && value > 0 ? value : 1);
-    }
-    return paces.get(name);
-  }
-
-  function onPaceChange(event) {
-    const holder = event.target.closest && event.target.closest('[data-player][data-role="pace"]');
-    if (!holder) return;
-    const value = Number(holder.value);
-    if (Number.isFinite(value) && value > 0) paces.set(holder.dataset.player, value);
-  }
-  document.addEventListener("change", onPaceChange);
-  document.addEventListener("input", onPaceChange);
-
-  function startLoop(name) {
-    const player = LossViz.player(name);
-    if (loops.has(name)) window.cancelAnimationFrame(loops.get(name));
-    let carried = 0;
-    const step = () => {
-      if (!player.playing) {
-        loops.delete(name);
-        return;
-      }
-      carried += paceOf(name);
-      const advance = Math.floor(carried);
-      carried -= advance;
-      if (advance > 0) player.seek(Math.min(player.frames - 1, player.frame + advance));
-      loops.set(name, window.requestAnimationFrame(step));
-    };
-    loops.set(name, window.requestAnimationFrame(step));
-  }
 
   function load(name, { frames, render, label, autoplay = false, atEnd = false }) {
     const player = LossViz.player(name);
     ensureScrub(name);
-    player.load({ frames, render, label, atEnd, onPlay: () => startLoop(name) });
-    player.setSpeed(PARKED);
-    if (autoplay) player.play();
+    player.load({ frames, render, label, atEnd, autoplay, frameLocked: true });
     return player;
   }
 
@@ -141,7 +97,7 @@
     };
   }
 
-  pg.playback = { load, ensureScrub, paceOf };
+  pg.playback = { load, ensureScrub };
   pg.visibility = { watch, onScreen };
   pg.busy = { start };
 })();

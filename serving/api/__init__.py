@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
@@ -70,6 +70,20 @@ def not_found(unknown: str) -> tuple[Response, int]:
 def bad_request(message: str) -> tuple[Response, int]:
     """A 400 whose body is one sentence the page can show."""
     return jsonify({"error": message}), 400
+
+
+def unknown_settings(keys: Iterable[str], known: Iterable[str], what: str) -> str:
+    """The 400 sentence for a data URL with keys outside its page's vocabulary, or "".
+
+    A page's link ignores unknown keys (and says so); a data URL is made by the page itself, so
+    an unknown key means a hand-edited or stale URL and is refused rather than guessed at.
+    """
+    allowed = set(known)
+    unknown = list(dict.fromkeys(key for key in keys if key not in allowed))
+    if not unknown:
+        return ""
+    shown = ", ".join(repr(key[:30]) for key in unknown[:5])
+    return f"A {what} URL takes only the page's settings; unknown: {shown}."
 
 
 def binary_response(cache_key: str, build: Callable[[], bytes]) -> Response:

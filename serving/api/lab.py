@@ -29,7 +29,7 @@ from components.encoding import pack
 from optimizers.config import OptimizerConfig
 from optimizers.engine import trajectories
 from optimizers.specs import OPTIMIZERS
-from serving.api import api, bad_request, binary_response
+from serving.api import api, bad_request, binary_response, unknown_settings
 from settings.optimizer_lab import LabSettings, from_query, known_keys
 from settings.query import PASSTHROUGH_KEYS
 
@@ -149,11 +149,11 @@ def settings_query(settings: LabSettings) -> str:
 @api.get("/lab/run.bin")
 def lab_run():  # type: ignore[no-untyped-def]
     items = [(k, v) for k, v in request.args.items(multi=True) if k != VERSION_PARAMETER]
-    known = known_keys() - set(PASSTHROUGH_KEYS)
-    unknown = list(dict.fromkeys(k for k, _ in items if k not in known))
-    if unknown:
-        shown = ", ".join(repr(k[:30]) for k in unknown[:5])
-        return bad_request(f"A run URL takes only the lab's settings; unknown: {shown}.")
+    problem = unknown_settings(
+        (k for k, _ in items), known_keys() - set(PASSTHROUGH_KEYS), "lab run"
+    )
+    if problem:
+        return bad_request(problem)
     settings, messages, _ = from_query(urlencode(items))
     if messages:
         return bad_request(" ".join(messages))

@@ -11,7 +11,6 @@ as they are (unknown keys, out-of-range or malformed values) get a 400 with its 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Response, request
@@ -22,15 +21,14 @@ from playground import (
     DEMO_INIT_IDS,
     INIT_SCHEMES,
     ConfigError,
-    PlaygroundConfig,
     PlaygroundRun,
     train,
     train_inits,
 )
 from playground.activations import ELU_ALPHA, LEAKY_RELU_SLOPE
-from serving.api import api, bad_request, binary_response, data_url
-from settings.playground import PlaygroundSettings, from_query
-from settings.query import MAX_QUERY_LENGTH
+from serving.api import api, bad_request, binary_response, data_url, unknown_settings
+from settings.playground import PlaygroundSettings, from_query, known_keys
+from settings.query import MAX_QUERY_LENGTH, PASSTHROUGH_KEYS
 
 RUN_PATH = "playground/run.bin"
 COMPARE_PATH = "playground/compare.bin"
@@ -42,16 +40,9 @@ def run_url(settings: PlaygroundSettings) -> str:
     return data_url(RUN_PATH, settings.to_query(view=False))
 
 
-def compare_settings(settings: PlaygroundSettings) -> PlaygroundSettings:
-    """`settings` with the default init scheme: the comparison trains every demo scheme, so
-    (as in `PlaygroundSettings.compare_cache_key`) the chosen one is not part of its URL."""
-    default = PlaygroundConfig()
-    return PlaygroundSettings(config=replace(settings.config, init=default.init, init_scale=None))
-
-
 def compare_url(settings: PlaygroundSettings) -> str:
     """The URL of the four-scheme comparison of `settings` (one URL whatever the scheme)."""
-    return data_url(COMPARE_PATH, compare_settings(settings).to_query(view=False))
+    return data_url(COMPARE_PATH, settings.for_comparison().to_query(view=False))
 
 
 def run_arrays(run: PlaygroundRun) -> RunArrays:
@@ -96,6 +87,11 @@ def _requested_settings() -> tuple[PlaygroundSettings | None, str]:
         for key, value in parse_qsl(query, keep_blank_values=True)
         if key != VERSION_PARAMETER
     ]
+    problem = unknown_settings(
+        (k for k, _ in pairs), known_keys() - set(PASSTHROUGH_KEYS), "playground run"
+    )
+    if problem:
+        return None, problem
     settings, messages, _ = from_query(urlencode(pairs))
     if messages:
         return None, f"These settings cannot be trained as they are: {messages[0]}"
