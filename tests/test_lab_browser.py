@@ -1,11 +1,14 @@
-"""The optimizer lab in headless Chromium, used as a student would."""
+"""The optimizer lab in headless Chromium, used as a student would; its iso-lines against
+contourpy and its levels against Plotly's own contour trace."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import time
 
+import contourpy
 import numpy as np
 import pytest
 
@@ -55,6 +58,76 @@ def wait_drawn(page) -> None:
     )
 
 
+# The base figure below the overlay: its trace, its iso-lines (assets/lab/contour.js baseLines)
+# with how many canvas pixels they cover, and the levels Plotly's contour trace would draw for
+# the same grid (a contour drawn off-page: Plotly writes its automatic levels into the trace).
+BASE_LANDSCAPE = """async () => {
+    const gd = document.querySelector('#lab-contour .js-plotly-plot');
+    const lines = LossViz.labContour.baseLines(gd);
+    const canvas = lines.canvas;
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
+    const trace = gd.data[0];
+    const Plotly = await LossViz.vendor.plotly();
+    const probe = document.createElement('div');
+    probe.style.cssText = 'position:fixed;left:-2000px;top:0;width:600px;height:500px';
+    document.body.appendChild(probe);
+    await Plotly.newPlot(probe, [{type: 'contour', x: trace.x, y: trace.y, z: trace.z,
+                                  ncontours: LossViz.labContour.NCONTOURS}]);
+    const c = probe.data[0].contours;
+    Plotly.purge(probe);
+    probe.remove();
+    return {
+        type: trace.type,
+        sameColours: JSON.stringify(trace.colorscale) === JSON.stringify(LossViz.labTheme.LANDSCAPE_SCALE),
+        colorbar: Boolean(gd.querySelector('.colorbar rect.cbfill')),
+        levels: lines.levels, size: lines.size, segments: lines.segments, painted,
+        plotlyLevels: [c.start, c.end, c.size],
+    };
+}"""
+
+
+def base_landscape(page) -> dict:
+    return page.evaluate(BASE_LANDSCAPE)
+
+
+def test_iso_lines_match_contourpy(page, live_server):
+    """The lab's marching-squares iso-lines against contourpy's on the same level grid, for
+    every level: the same crossing points on the cell edges, joined the same way (saddle
+    cells may be joined either way)."""
+    page.goto(f"{live_server}/optimizers?landscape=himmelblau")
+    wait_drawn(page)
+    grid = page.evaluate(
+        """() => { const gd = document.querySelector('#lab-contour .js-plotly-plot');
+                   const t = gd.data[0]; const lines = LossViz.labContour.baseLines(gd);
+                   const z = t.z.map((row) => Array.from(row));
+                   const flat = Float32Array.from(z.flat());
+                   const segments = LossViz.labContour.isoSegments(t.x, t.y, flat, lines.levels);
+                   return { x: Array.from(t.x), y: Array.from(t.y), z, levels: lines.levels,
+                            segments: Array.from(segments) }; }"""
+    )
+    x, y, z = (np.array(grid[k], dtype=np.float64) for k in ("x", "y", "z"))
+    generator = contourpy.contour_generator(x, y, z, name="serial", corner_mask=False)
+    expected: set[frozenset] = set()
+    for level in grid["levels"]:
+        for points in generator.lines(level):
+            for a, b in itertools.pairwise(points):
+                expected.add(frozenset((tuple(np.round(a, 5)), tuple(np.round(b, 5)))))
+    seg = grid["segments"]
+    got = {
+        frozenset(
+            (
+                (round(seg[q], 5), round(seg[q + 1], 5)),
+                (round(seg[q + 2], 5), round(seg[q + 3], 5)),
+            )
+        )
+        for q in range(0, len(seg), 4)
+    }
+    assert len(grid["levels"]) >= 8 and len(got) > 500
+    assert len(got ^ expected) <= 0.02 * len(expected), (len(got), len(expected))
+
+
 def test_lab_page_plays_and_reacts(page, live_server):
     page.goto(f"{live_server}/optimizers")
     wait_drawn(page)
@@ -62,10 +135,14 @@ def test_lab_page_plays_and_reacts(page, live_server):
     lengths = trace_lengths(page, "lab-landscape")
     assert [lengths[i] > 1 for i in (3, 5, 7, 9, 11, 13)] == [True, True, False, False, True, True]
     assert counter(page).startswith("step 500")
-    # The contour below, the cost chart beside: every figure is drawn from the fetched numbers.
-    assert page.evaluate(
-        "() => document.querySelector('#lab-contour .js-plotly-plot').data[0].type"
-    ) == ("contour")
+    # The landscape below, the cost chart beside: every figure is drawn from the fetched numbers.
+    base = base_landscape(page)
+    assert base["type"] == "heatmap" and base["sameColours"] and base["colorbar"]
+    # Its iso-lines are at the levels Plotly's own contour trace picks for the same grid.
+    start, end, size = base["plotlyLevels"]
+    assert base["size"] == pytest.approx(size)
+    assert base["levels"] == pytest.approx(list(np.arange(start, end + size / 2, size)))
+    assert base["segments"] > 500 and base["painted"] > 2000  # and they are on the canvas
     assert trace_lengths(page, "lab-loss")[0] == 501
     gd_before = path_points(page, 3)
 

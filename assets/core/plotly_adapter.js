@@ -16,6 +16,8 @@
  *   LossViz.plotlyAdapter.markerPaths(gd, index)      the SVG <path class="point"> of its markers
  *   LossViz.plotlyAdapter.dragSurface(gd)             the element that receives pointer events
  *                                                      over the plot area (clicks on empty spots)
+ *   LossViz.plotlyAdapter.colorbarArea(gd)            {left, top, width, height} in gd pixels of
+ *                                                      the colour bar's gradient (null if none)
  */
 (function () {
   "use strict";
@@ -70,7 +72,15 @@
     return gd ? gd.querySelector(".nsewdrag") : null;
   }
 
-  LossViz.plotlyAdapter = { isDrawn, plotArea, axis, traceElements, linePath, markerPaths, dragSurface };
+  function colorbarArea(gd) {
+    const fill = gd ? gd.querySelector(".colorbar rect.cbfill") : null;
+    if (!fill) return null;
+    const box = fill.getBoundingClientRect();
+    const origin = gd.getBoundingClientRect();
+    return { left: box.left - origin.left, top: box.top - origin.top, width: box.width, height: box.height };
+  }
+
+  LossViz.plotlyAdapter = { isDrawn, plotArea, axis, traceElements, linePath, markerPaths, dragSurface, colorbarArea };
 })();
 
 /*

@@ -10,7 +10,8 @@
  *
  * A MutationObserver calls render(document.body) whenever nodes are added, so elements that
  * Dash adds, or whose text a callback replaces (React then sets textContent, which removes the
- * typeset output), are typeset again; every element is typeset once per source text.
+ * typeset output), are typeset again (when the browser is idle: the page's plots first); every
+ * element is typeset once per source text.
  * LaTeX that KaTeX cannot parse is shown as its source, styled `.tex-error`, with a
  * console.warn (never console.error). Until typeset, the source is kept invisible.
  */
@@ -84,14 +85,19 @@
     }
   }
 
+  // Typesetting a page's formulas takes 80–200 ms of main thread: done when the browser is idle
+  // (at most TYPESET_DEADLINE_MS later), so the plots a page draws on opening come first.
+  const TYPESET_DEADLINE_MS = 400;
   let scheduled = false;
   function schedule() {
     if (scheduled) return;
     scheduled = true;
-    queueMicrotask(() => {
+    const run = () => {
       scheduled = false;
       render(document.body);
-    });
+    };
+    if (window.requestIdleCallback) window.requestIdleCallback(run, { timeout: TYPESET_DEADLINE_MS });
+    else window.setTimeout(run, 0);
   }
 
   const observer = new MutationObserver((records) => {

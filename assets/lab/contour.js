@@ -1,14 +1,24 @@
 /*
  * The 2-D view: two stacked figures with identical axes and margins. Below (#lab-contour), the
- * landscape's contour, drawn once per landscape; above (#lab-landscape), a transparent overlay
- * with everything that moves. Plotly recomputes every trace of a figure when one changes, and a
- * 180² contour costs far more than a frame, so playback only ever touches the overlay.
+ * landscape, drawn once per landscape; above (#lab-landscape), a transparent overlay with
+ * everything that moves. Plotly recomputes every trace of a figure when one changes, so
+ * playback only ever touches the overlay.
+ *
+ * The landscape below is a Plotly heatmap (zsmooth "fast": the 180² grid is one small picture
+ * the browser scales smoothly) with its colour bar, and the iso-cost lines painted on a canvas
+ * over it: Plotly's own contour trace computes and draws the same picture at 2-3× the cost of
+ * a first open. The levels are Plotly's automatic contour levels for `ncontours: 28`
+ * (contourLevels), the lines are marching squares over the grid (isoSegments), linear along
+ * the cells' edges; the colour bar carries a tick line per level as Plotly's contour bar did.
  *
  * Overlay traces (fixed order, shared with the 3-D view): 0 saddle points, 1 minima, 2 an empty
  * placeholder (the 3-D start point; here the start is layout shape 0, draggable), then for
  * table row i: FIRST_PATH_TRACE + 2i its path, FIRST_PATH_TRACE + 2i + 1 its head.
  *
- *   drawBase(Plotly, gd, landscape)                 the contour (and its colour bar)
+ *   drawBase(Plotly, gd, landscape)                 the heatmap, colour bar and iso-lines
+ *   contourLevels(values, ncontours)                {start, size, levels} as Plotly picks them
+ *   isoSegments(xs, ys, values, levels)             Float64Array x0, y0, x1, y1 per segment
+ *   baseLines(gd)                                   what the iso-line canvas shows (tests)
  *   drawOverlay(Plotly, gd, {landscape, rows, runs, start, frame})   the whole overlay at `frame`
  *   renderFrame(Plotly, gd, runs, k)                exact data for step k (data-only restyles)
  *   measure(gd, runs) / reveal(geometry, runs, k)   playback without redraws: SVG line prefixes
@@ -58,6 +68,116 @@
     };
   }
 
+  const NCONTOURS = 28;
+
+  /* Plotly's automatic contour levels (plotly.js contour/set_contours.js, Axes.autoTicks and
+   * Axes.tickFirst), so the lines are where Plotly's contour trace put them: the step is a
+   * 2, 5 or 10 multiple of 10^floor(log10(r)), r = (zmax − zmin) / ncontours, and the levels
+   * are the multiples of the step inside [zmin, zmax], a level on zmin or zmax left out. */
+  function contourLevels(values, ncontours = NCONTOURS) {
+    let zmin = Infinity;
+    let zmax = -Infinity;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v < zmin) zmin = v;
+      if (v > zmax) zmax = v;
+    }
+    if (!(zmax > zmin)) return { start: zmin, size: 1, levels: Number.isFinite(zmin) ? [zmin] : [] };
+    const rough = (zmax - zmin) / ncontours;
+    const base = Math.pow(10, Math.floor(Math.log(rough) / Math.LN10));
+    const ratio = rough / base;
+    const size = base * (ratio < 2 ? 2 : ratio < 5 ? 5 : 10); // Lib.roundUp over [2, 5, 10]
+    const pad = (zmax - zmin) * 1e-4; // Axes.tickFirst's expandRange
+    let start = Math.ceil((zmin - pad) / size) * size;
+    let end = Math.floor((zmax + pad) / size) * size;
+    if (start === zmin) start += size;
+    if (end === zmax) end -= size;
+    if (start > end) start = end = (start + end) / 2;
+    const levels = [];
+    for (let level = start; level < end + size / 1e6; level += size) levels.push(level);
+    return { start, size, levels };
+  }
+
+  /* The iso-lines of values[i * n + j] (at x = xs[j], y = ys[i]) at `levels` (ascending, evenly
+   * spaced) by marching squares: each cell whose corners lie on both sides of a level gets one
+   * segment (two at a saddle, where the centre, the mean of the corners, decides), with
+   * crossings interpolated linearly along the cell's edges. x0, y0, x1, y1 per segment. */
+  function isoSegments(xs, ys, values, levels) {
+    const n = xs.length;
+    const rows = values.length / n;
+    const out = [];
+    if (!levels.length) return new Float64Array(0);
+    const first = levels[0];
+    const step = levels.length > 1 ? levels[1] - levels[0] : 1;
+    const last = levels.length - 1;
+    const edge = (xa, ya, a, xb, yb, b, into) => {
+      const t = a / (a - b);
+      into.push(xa + t * (xb - xa), ya + t * (yb - ya));
+    };
+    const points = [];
+    for (let i = 0; i < rows - 1; i++) {
+      const y0 = ys[i];
+      const y1 = ys[i + 1];
+      for (let j = 0; j < n - 1; j++) {
+        const va = values[i * n + j];
+        const vb = values[i * n + j + 1];
+        const vc = values[(i + 1) * n + j + 1];
+        const vd = values[(i + 1) * n + j];
+        const lo = Math.min(va, vb, vc, vd);
+        const hi = Math.max(va, vb, vc, vd);
+        if (!(hi >= first && lo <= levels[last])) continue; // also skips NaN corners
+        const k0 = Math.max(0, Math.ceil((lo - first) / step) - 1);
+        const k1 = Math.min(last, Math.floor((hi - first) / step) + 1);
+        const x0 = xs[j];
+        const x1 = xs[j + 1];
+        for (let k = k0; k <= k1; k++) {
+          const level = levels[k];
+          const a = va - level;
+          const b = vb - level;
+          const c = vc - level;
+          const d = vd - level;
+          const pa = a > 0;
+          if (pa === b > 0 && pa === c > 0 && pa === d > 0) continue;
+          points.length = 0;
+          if (pa !== b > 0) edge(x0, y0, a, x1, y0, b, points);
+          if (b > 0 !== c > 0) edge(x1, y0, b, x1, y1, c, points);
+          if (c > 0 !== d > 0) edge(x1, y1, c, x0, y1, d, points);
+          if (d > 0 !== pa) edge(x0, y1, d, x0, y0, a, points);
+          if (points.length === 8 && (a + b + c + d) / 4 > 0 !== pa) {
+            // Saddle: the centre sides with b and d, so the lines cut off corners a and c.
+            out.push(points[0], points[1], points[6], points[7], points[2], points[3], points[4], points[5]);
+          } else {
+            for (let q = 0; q + 3 < points.length; q += 4) out.push(points[q], points[q + 1], points[q + 2], points[q + 3]);
+          }
+        }
+      }
+    }
+    return Float64Array.from(out);
+  }
+
+  /* The landscape's levels and iso-line segments, computed once per fetched landscape. */
+  const linesOf = new WeakMap();
+  function landscapeLines(landscape) {
+    let lines = linesOf.get(landscape);
+    if (!lines) {
+      const { xs, ys, level } = landscape.arrays;
+      const contour = contourLevels(level);
+      lines = { ...contour, segments: isoSegments(xs, ys, level, contour.levels), range: valueRange(level) };
+      linesOf.set(landscape, lines);
+    }
+    return lines;
+  }
+
+  function valueRange(values) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < values.length; i++) {
+      if (values[i] < lo) lo = values[i];
+      if (values[i] > hi) hi = values[i];
+    }
+    return [lo, hi];
+  }
+
   function baseFigure(landscape) {
     const t = theme();
     const s = t.sizes();
@@ -65,16 +185,13 @@
     return {
       data: [
         {
-          type: "contour",
+          type: "heatmap",
           x: landscape.arrays.xs,
           y: landscape.arrays.ys,
           z: levelRows(landscape),
+          zsmooth: "fast", // one grid-sized picture, scaled smoothly by the browser
           colorscale: t.LANDSCAPE_SCALE,
           colorbar: colorbar(landscape, s),
-          ncontours: 28,
-          contours: { coloring: "heatmap", showlines: true },
-          // No spline smoothing: on a 180² grid the polylines are smooth at any plot size.
-          line: { width: s.present ? 0.8 : 0.5, color: t.CONTOUR_LINE, smoothing: 0 },
           hoverinfo: "skip",
           showlegend: false,
         },
@@ -90,9 +207,97 @@
     };
   }
 
+  /* The canvas over gd (a sibling in its container) the iso-lines are painted on. */
+  function lineCanvas(gd) {
+    const outer = gd.parentElement;
+    let canvas = outer.querySelector(":scope > canvas.lab-isolines");
+    if (!canvas) {
+      canvas = document.createElement("canvas");
+      canvas.className = "lab-isolines";
+      outer.appendChild(canvas);
+    }
+    return canvas;
+  }
+
+  /* Paint the landscape's iso-lines over gd's plot area and a tick line per level across the
+   * colour bar (its gradient spans the grid's value range), at the device's pixel density. */
+  function paintLines(gd, landscape) {
+    const adapter = LossViz.plotlyAdapter;
+    const area = adapter.plotArea(gd);
+    const xa = adapter.axis(gd, "xaxis");
+    const ya = adapter.axis(gd, "yaxis");
+    if (!area || !xa || !ya) return null;
+    const lines = landscapeLines(landscape);
+    const canvas = lineCanvas(gd);
+    const ratio = window.devicePixelRatio || 1;
+    const width = gd.clientWidth;
+    const height = gd.clientHeight;
+    canvas.style.width = `${width}px`;
+    canvas.style.height = `${height}px`;
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    const t = theme();
+    const s = t.sizes();
+    ctx.strokeStyle = t.CONTOUR_LINE;
+    ctx.lineWidth = s.present ? 0.8 : 0.5;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(area.left, area.top, area.width, area.height);
+    ctx.clip();
+    ctx.beginPath();
+    const seg = lines.segments;
+    for (let q = 0; q < seg.length; q += 4) {
+      ctx.moveTo(xa.toPixel(seg[q]), ya.toPixel(seg[q + 1]));
+      ctx.lineTo(xa.toPixel(seg[q + 2]), ya.toPixel(seg[q + 3]));
+    }
+    ctx.stroke();
+    ctx.restore();
+    const bar = adapter.colorbarArea(gd);
+    const [lo, hi] = lines.range;
+    if (bar && hi > lo) {
+      ctx.beginPath();
+      for (const level of lines.levels) {
+        const y = bar.top + bar.height * (1 - (level - lo) / (hi - lo));
+        ctx.moveTo(bar.left, y);
+        ctx.lineTo(bar.left + bar.width, y);
+      }
+      ctx.stroke();
+    }
+    canvas.dataset.levels = String(lines.levels.length);
+    canvas.dataset.segments = String(seg.length / 4);
+    return lines;
+  }
+
   function drawBase(Plotly, gd, landscape) {
     const figure = baseFigure(landscape);
-    return Plotly.react(gd, figure.data, figure.layout, { ...theme().PLOT_CONFIG, staticPlot: true });
+    gd._lossvizLandscape = landscape;
+    gd._lossvizReacting = true; // painted once, below, when Plotly is done
+    const drawn = Plotly.react(gd, figure.data, figure.layout, { ...theme().PLOT_CONFIG, staticPlot: true });
+    return drawn.finally(() => {
+      gd._lossvizReacting = false;
+    }).then(() => {
+      if (!gd._lossvizLines) {
+        // A later layout (the page resized) moves the axes: paint the lines again.
+        gd._lossvizLines = true;
+        gd.on("plotly_afterplot", () => {
+          if (!gd._lossvizReacting) paintLines(gd, gd._lossvizLandscape);
+        });
+      }
+      paintLines(gd, landscape);
+      return gd;
+    });
+  }
+
+  /* What the iso-line canvas of the base figure gd shows: levels, segment count, pixels. */
+  function baseLines(gd) {
+    const landscape = gd && gd._lossvizLandscape;
+    const canvas = gd && gd.parentElement && gd.parentElement.querySelector(":scope > canvas.lab-isolines");
+    if (!landscape || !canvas) return null;
+    const lines = landscapeLines(landscape);
+    return { levels: lines.levels.slice(), size: lines.size, segments: lines.segments.length / 4, canvas };
   }
 
   /* The draggable red dot: a circle of fixed pixel size centred on the start. */
@@ -354,6 +559,10 @@
 
   LossViz.labContour = {
     FIRST_PATH_TRACE,
+    NCONTOURS,
+    contourLevels,
+    isoSegments,
+    baseLines,
     drawBase,
     drawOverlay,
     overlayFigure,

@@ -246,8 +246,10 @@
     return Plotly.react(plotDiv(id), figure.data, figure.layout, pg.style.PLOT_CONFIG);
   }
 
-  // Plotted first (above the fold on a laptop), then the rest once the first frame is shown.
-  const FIRST_GRAPHS = [RUN_GRAPHS.network, RUN_GRAPHS.boundary, RUN_GRAPHS.curves, RUN_GRAPHS.activation];
+  // Plotted first (what a student looks at: the network and its decision boundary), then the
+  // rest (curves and neuron maps sit below them) in a task of its own once the browser has
+  // painted the first picture.
+  const FIRST_GRAPHS = [RUN_GRAPHS.network, RUN_GRAPHS.boundary];
 
   async function showRun(container, token) {
     LossViz.player(PLAYER).pause(); // the old run stops drawing into the new figures
