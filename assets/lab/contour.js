@@ -209,14 +209,7 @@
 
   /* The canvas over gd (a sibling in its container) the iso-lines are painted on. */
   function lineCanvas(gd) {
-    const outer = gd.parentElement;
-    let canvas = outer.querySelector(":scope > canvas.lab-isolines");
-    if (!canvas) {
-      canvas = document.createElement("canvas");
-      canvas.className = "lab-isolines";
-      outer.appendChild(canvas);
-    }
-    return canvas;
+    return LossViz.dom.child(gd.parentElement, "canvas", "lab-isolines");
   }
 
   /* Paint the landscape's iso-lines over gd's plot area and a tick line per level across the

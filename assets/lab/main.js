@@ -33,13 +33,7 @@
   function graph(id) {
     const outer = document.getElementById(id);
     if (!outer) return null;
-    let gd = outer.querySelector(":scope > .lab-plotly");
-    if (!gd) {
-      gd = document.createElement("div");
-      gd.className = "lab-plotly";
-      outer.appendChild(gd);
-    }
-    return gd;
+    return LossViz.dom.child(outer, "div", "lab-plotly");
   }
 
   // ---- the status over the plot ---------------------------------------------------------------

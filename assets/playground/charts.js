@@ -219,12 +219,7 @@
         if (host._pgCursor) window.requestAnimationFrame(() => cursor(host, gd, ...host._pgCursor));
       });
     }
-    let layer = host.querySelector(":scope > .pg-cursors");
-    if (!layer) {
-      layer = document.createElement("div");
-      layer.className = "pg-cursors";
-      host.appendChild(layer);
-    }
+    const layer = LossViz.dom.child(host, "div", "pg-cursors");
     const items = [];
     for (const name of axes) {
       const xa = adapter.axis(gd, name);

@@ -34,12 +34,7 @@
   function titles(gd, runs, k) {
     const adapter = LossViz.plotlyAdapter;
     const host = gd.parentElement;
-    let layer = host.querySelector(":scope > .pg-cmp-titles");
-    if (!layer) {
-      layer = document.createElement("div");
-      layer.className = "pg-cmp-titles";
-      host.appendChild(layer);
-    }
+    const layer = LossViz.dom.child(host, "div", "pg-cmp-titles");
     gd._pgTitles = [runs, k];
     if (!gd._pgTitlesWatched && typeof gd.on === "function") {
       gd._pgTitlesWatched = true;
