@@ -22,9 +22,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, Response, request
+from flask import Flask, Response
 
-from serving.api import IMMUTABLE
+from serving.api import IMMUTABLE, gzipped_response
 
 # Dash's assets_ignore (file names): every .js file goes into the bundle instead.
 JS_IGNORE = r".*\.js$"
@@ -87,13 +87,7 @@ def init_script_bundle(server: Flask, bundle: ScriptBundle, routes_prefix: str =
     def _client_script(digest: str):  # type: ignore[no-untyped-def]
         if digest != bundle.digest:
             return Response("Unknown client version; reload the page.", 404, mimetype="text/plain")
-        accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "").lower()
-        response = Response(
-            bundle.compressed if accepts_gzip else bundle.body, mimetype="text/javascript"
-        )
-        if accepts_gzip:
-            response.headers["Content-Encoding"] = "gzip"
-        response.headers["Vary"] = "Accept-Encoding"
+        response = gzipped_response(bundle.compressed, "text/javascript", plain=bundle.body)
         response.headers["Cache-Control"] = IMMUTABLE
         response.headers["ETag"] = f'"{bundle.digest}"'
         return response

@@ -48,7 +48,7 @@ def _open_lab(page, base: str, query: str) -> None:
 
 
 def test_shared_link_draws_exactly_the_engine_trajectories(page, live_server):
-    from optimizers import OptimizerConfig, trajectories
+    from serving.api.lab import lab_trajectories
     from settings.optimizer_lab import from_query
 
     settings = _lab_settings()
@@ -67,21 +67,7 @@ def test_shared_link_draws_exactly_the_engine_trajectories(page, live_server):
             }));
         }"""
     )
-    configs = [
-        OptimizerConfig(
-            optimizer=row.id,
-            enabled=True,
-            lr=row.lr,
-            schedule=row.schedule,
-            schedule_params=row.schedule_values,
-            hyperparams=row.hyperparam_values,
-        )
-        for row in settings.enabled
-    ]
-    expected = {
-        t.optimizer: t
-        for t in trajectories(settings.landscape, settings.start, configs, settings.steps)
-    }
+    expected = {t.optimizer: t for t in lab_trajectories(settings)}
     assert sorted(d["id"] for d in drawn) == ["adam", "gd"]
     for run in drawn:
         path = expected[run["id"]].path

@@ -133,29 +133,9 @@ def test_l2_keeps_weights_small_and_halves_the_test_loss(home):
 # ---- the optimizer lab's claims ----------------------------------------------------------------
 def _lab_run(settings, **overrides):
     """The engine's trajectories for a lab preset (what the page computes), by optimizer id."""
-    from optimizers.config import OptimizerConfig
-    from optimizers.engine import trajectories
+    from serving.api.lab import lab_trajectories
 
-    settings = replace(settings, **overrides)
-    configs = [
-        OptimizerConfig(
-            optimizer=row.id,
-            enabled=True,
-            lr=row.lr,
-            schedule=row.schedule,
-            schedule_params=row.schedule_values,
-            hyperparams=row.hyperparam_values,
-        )
-        for row in settings.enabled
-    ]
-    runs = trajectories(
-        settings.landscape,
-        settings.start,
-        configs,
-        settings.steps,
-        noise_sigma=settings.noise,
-        seed=settings.seed,
-    )
+    runs = lab_trajectories(replace(settings, **overrides))
     return {run.optimizer: run for run in runs}
 
 

@@ -86,18 +86,28 @@ def unknown_settings(keys: Iterable[str], known: Iterable[str], what: str) -> st
     return f"A {what} URL takes only the page's settings; unknown: {shown}."
 
 
+def gzipped_response(compressed: bytes, mimetype: str, plain: bytes | None = None) -> Response:
+    """A body compressed once: sent as is to a client that accepts gzip, else `plain` (or its
+    decompression). `Vary: Accept-Encoding`, so shared caches keep the two apart."""
+    accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "").lower()
+    if accepts_gzip:
+        body = compressed
+    else:
+        body = plain if plain is not None else gzip.decompress(compressed)
+    response = Response(body, status=200, mimetype=mimetype)
+    if accepts_gzip:
+        response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept-Encoding"
+    return response
+
+
 def binary_response(cache_key: str, build: Callable[[], bytes]) -> Response:
     """The container `build()` makes for `cache_key`, compressed once and cached for everyone."""
     compressed = get_or_compute(
         f"bin:{data_version()}:{cache_key}", lambda: gzip.compress(build(), GZIP_LEVEL, mtime=0)
     )
     etag = hashlib.sha256(compressed).hexdigest()[:32]
-    accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "").lower()
-    body = compressed if accepts_gzip else gzip.decompress(compressed)
-    response = Response(body, status=200, mimetype="application/octet-stream")
-    if accepts_gzip:
-        response.headers["Content-Encoding"] = "gzip"
-    response.headers["Vary"] = "Accept-Encoding"
+    response = gzipped_response(compressed, "application/octet-stream")
     response.headers["ETag"] = f'"{etag}"'
     current = request.args.get("v") == data_version()
     response.headers["Cache-Control"] = IMMUTABLE if current else "no-cache"

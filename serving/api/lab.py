@@ -27,7 +27,7 @@ from flask import request
 
 from components.encoding import pack
 from optimizers.config import OptimizerConfig
-from optimizers.engine import trajectories
+from optimizers.engine import Trajectory, trajectories
 from optimizers.specs import OPTIMIZERS
 from serving.api import api, bad_request, binary_response, unknown_settings
 from settings.optimizer_lab import LabSettings, from_query, known_keys
@@ -50,6 +50,18 @@ def engine_configs(settings: LabSettings) -> list[OptimizerConfig]:
         )
         for row in settings.enabled
     ]
+
+
+def lab_trajectories(settings: LabSettings) -> list[Trajectory]:
+    """What the page draws for `settings`: the engine's run of its enabled rows."""
+    return trajectories(
+        settings.landscape,
+        settings.start,
+        engine_configs(settings),
+        settings.steps,
+        noise_sigma=settings.noise,
+        seed=settings.seed,
+    )
 
 
 def nearest_minimum(landscape: Any, point: np.ndarray) -> str | None:
@@ -80,14 +92,7 @@ def run_container(settings: LabSettings) -> bytes:
     from landscapes import get_landscape
 
     landscape = get_landscape(settings.landscape)
-    results = trajectories(
-        settings.landscape,
-        settings.start,
-        engine_configs(settings),
-        settings.steps,
-        noise_sigma=settings.noise,
-        seed=settings.seed,
-    )
+    results = lab_trajectories(settings)
     j_star = float(landscape.min_value)
     arrays: dict[str, np.ndarray] = {}
     runs = []
