@@ -14,6 +14,16 @@ otherwise). ``measure_engine()`` is importable (benchmarks/optimizer_lab.py fold
   rates, alpha, gamma, betas, eps, schedule kind and parameters, start, noise, seed, steps,
   enabled optimizers, landscape) after ``warm_up()``.
 * ``numpy_reference_ms_p50``: the same trajectories with reference/optimizers_numpy.py.
+* ``trajectory_8_rows_ms_p50``: 8 rows × 1000 steps (the first eight rules of the registry, a
+  new learning rate every call), warm. Budget 1 ms.
+* ``recompiles_on_row_change``: traces + compiles while changing rows after warm-up: which
+  rule each row runs, repeated rules (GD at two rates, Adam at two β₁), Lookahead's inner rule,
+  every rule and schedule, more rows than one call holds. Must be 0.
+* ``files_touched_to_add_rule``: for the rules added through the rule files (AdaDelta, AdamW,
+  Lion, Lookahead), the most product files (not tests, benchmarks, docs) naming one of their
+  ids as a string outside the rule's own file and its NumPy reference (aim 0);
+  ``files_mentioning_rule_ids`` lists them for every rule (the older ones are named as
+  defaults or gallery presets, which adding them would not need).
 """
 
 from __future__ import annotations
@@ -106,6 +116,68 @@ def _count_recompiles(default_landscape: str) -> int:
     return len(events)
 
 
+ADDED_RULES = ("adadelta", "adamw", "lion", "lookahead")
+
+
+def files_mentioning(rule_id: str) -> list[str]:
+    """Product files naming ``rule_id`` as a string, outside its rule file and its reference."""
+    import re
+
+    pattern = re.compile(rf"""["']{re.escape(rule_id)}[."']""")
+    own = {
+        ROOT / "optimizers" / "rules" / f"{rule_id}.py",
+        ROOT / "reference" / "optimizers_numpy.py",
+    }
+    found = []
+    for path in ROOT.rglob("*"):
+        if path.suffix not in (".py", ".js") or path in own:
+            continue
+        parts = path.relative_to(ROOT).parts
+        if parts[0] in ("tests", "benchmarks", "docs", "venv") or "vendor" in parts:
+            continue
+        if pattern.search(path.read_text(errors="ignore")):
+            found.append(str(path.relative_to(ROOT)))
+    return sorted(found)
+
+
+def _count_row_recompiles(default_landscape: str) -> int:
+    import jax
+
+    from landscapes import get_landscape
+    from optimizers import OPTIMIZERS, SCHEDULES, OptimizerConfig, trajectories
+
+    events: list[str] = []
+
+    def listener(event: str, duration: float, **_: object) -> None:
+        if event in COMPILE_EVENTS:
+            events.append(event)
+
+    ids = list(OPTIMIZERS)
+    row_sets = [
+        [OptimizerConfig(ids[(i + shift) % len(ids)]) for i in range(8)] for shift in range(4)
+    ]
+    row_sets += [
+        [OptimizerConfig("gd", lr=0.01), OptimizerConfig("gd", lr=0.013)],
+        [OptimizerConfig("adam", hyperparams={"beta1": b}) for b in (0.5, 0.8, 0.9, 0.99)],
+        *(
+            [OptimizerConfig("lookahead", lr=0.001, hyperparams={"inner": inner})]
+            for inner in ids
+            if inner != "lookahead"
+        ),
+        [OptimizerConfig(o, schedule=s) for o, s in zip(ids, list(SCHEDULES) * 2, strict=False)],
+        [OptimizerConfig(o) for o in ids + ids],
+    ]
+    start = get_landscape(default_landscape).start
+    jax.monitoring.register_event_duration_secs_listener(listener)
+    try:
+        for rows in row_sets:
+            trajectories(default_landscape, start, rows, 1000)
+            trajectories(default_landscape, start, rows, 2000)
+    finally:
+        jax.monitoring.unregister_event_duration_listener(listener)
+    return len(events)
+
+
 def measure_engine(repeats: int = 300) -> dict[str, float | int]:
     """Warm-up time, warm call times, grid time, recompiles and the NumPy reference."""
     from landscapes import DEFAULT_LANDSCAPE_ID, evaluate_grid, get_landscape
@@ -134,7 +206,7 @@ def measure_engine(repeats: int = 300) -> dict[str, float | int]:
     trajectory_p50, trajectory_p95 = _percentiles(wall)
     trajectory_cpu_p50, _ = _percentiles(_cpu_time(run(1000, enabled), repeats))
     default_steps_p50, _ = _percentiles(_time(run(500, enabled), repeats))
-    all_six_p50, _ = _percentiles(_time(run(1000, list(OPTIMIZERS)), repeats))
+    all_six_p50, _ = _percentiles(_time(run(1000, [*list(OPTIMIZERS)[:5], "adam"]), repeats))
     long_p50, _ = _percentiles(_time(run(5000, enabled), max(20, repeats // 10)))
 
     evaluate_grid(landscape.id, 256)
@@ -149,13 +221,23 @@ def measure_engine(repeats: int = 300) -> dict[str, float | int]:
         ]
 
     numpy_p50, _ = _percentiles(_time(numpy_call, max(5, repeats // 30)))
+    eight = list(OPTIMIZERS)[:8]
+    eight_rows_p50, _ = _percentiles(_time(run(1000, eight), repeats))
+    eight_rows_cpu_p50, _ = _percentiles(_cpu_time(run(1000, eight), repeats))
+    row_recompiles = _count_row_recompiles(landscape.id)
+    mentions = {rule_id: files_mentioning(rule_id) for rule_id in OPTIMIZERS}
     return {
+        "trajectory_8_rows_ms_p50": eight_rows_p50,
+        "trajectory_8_rows_cpu_ms_p50": eight_rows_cpu_p50,
+        "recompiles_on_row_change": row_recompiles,
+        "files_touched_to_add_rule": max(len(mentions[r]) for r in ADDED_RULES),
+        "files_mentioning_rule_ids": {k: v for k, v in mentions.items() if v},
         "trajectory_ms_p50": trajectory_p50,
         "trajectory_ms_p95": trajectory_p95,
         "trajectory_ms_min": round(min(wall) * 1000.0, 3),
         "trajectory_cpu_ms_p50": trajectory_cpu_p50,
         "trajectory_500_steps_ms_p50": default_steps_p50,
-        "trajectory_all_six_ms_p50": all_six_p50,
+        "trajectory_all_six_ms_p50": all_six_p50,  # the six original rules, one row each
         "trajectory_5000_steps_ms_p50": long_p50,
         "grid_ms_p50": grid_p50,
         "grid_ms_p95": grid_p95,

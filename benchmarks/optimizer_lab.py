@@ -2,7 +2,9 @@
 
     python benchmarks/optimizer_lab.py [--repeats 200]
 
-The last stdout line is one JSON object (figures in milliseconds and bytes). Callback times
+The last stdout line is one JSON object (figures in milliseconds and bytes). The engine's
+figures, including issue 8's ``trajectory_8_rows_ms_p50``, ``recompiles_on_row_change`` and
+``files_touched_to_add_rule``, come from ``benchmarks/optimizer_engine.py``. Callback times
 are server time through the real `/_dash-update-component` endpoint (Flask test client: the
 whole Dash request path, no socket) for learning-rate changes that miss the cache; each is
 followed by the GET of the run URL it names (`/api/lab/run.bin`), where the engine runs (a

@@ -9,6 +9,7 @@ Specs are passed in by the page (this module imports no engine).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,19 +19,32 @@ FIELD = "lab-field"
 
 # A hyperparameter's symbol as plain text, for the controls (the equations panel typesets the
 # LaTeX; fifty small KaTeX renders in the table would cost the first open more than they add).
-_PLAIN_SYMBOLS = {
-    r"\eta_0": "η₀",
-    r"\alpha": "α",
-    r"\gamma": "γ",
-    r"\beta_1": "β₁",
-    r"\beta_2": "β₂",
-    r"\epsilon": "ε",
-}
+# Generic: Greek letter commands and subscripts, so a new rule needs no entry here.
+_GREEK = {
+    name: chr(code)
+    for name, code in (
+        ("alpha", 0x3B1), ("beta", 0x3B2), ("gamma", 0x3B3), ("delta", 0x3B4),
+        ("epsilon", 0x3B5), ("zeta", 0x3B6), ("eta", 0x3B7), ("theta", 0x3B8),
+        ("kappa", 0x3BA), ("lambda", 0x3BB), ("mu", 0x3BC), ("nu", 0x3BD), ("xi", 0x3BE),
+        ("pi", 0x3C0), ("rho", 0x3C1), ("sigma", 0x3C3), ("tau", 0x3C4), ("phi", 0x3C6),
+        ("chi", 0x3C7), ("psi", 0x3C8), ("omega", 0x3C9),
+    )
+}  # fmt: skip
+_SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_LATEX_SYMBOL = re.compile(r"\\([A-Za-z]+)|_\{([^}]*)\}|_([0-9A-Za-z])")
 
 
 def plain_symbol(latex: str) -> str:
-    """A hyperparameter's symbol as text ('\\beta_1' -> 'β₁'; 'k' stays 'k')."""
-    return _PLAIN_SYMBOLS.get(latex, latex)
+    """A hyperparameter's symbol as text ('\\beta_1' -> 'β₁', 'T_0' -> 'T₀'; 'k' stays 'k')."""
+
+    def replace(match: re.Match[str]) -> str:
+        command, braced, single = match.groups()
+        if command is not None:
+            return _GREEK.get(command, command)
+        sub = braced if braced is not None else single
+        return sub.translate(_SUBSCRIPT_DIGITS) if sub.isdigit() else "_" + sub
+
+    return _LATEX_SYMBOL.sub(replace, latex)
 
 
 def field_id(key: str) -> dict[str, str]:
@@ -151,12 +165,36 @@ def optimizer_table(
         ],
         className="opt-row opt-header",
     )
-    rows = [_optimizer_row(spec, schedules, values, colors[spec.id]) for spec in specs]
+    titles = {spec.id: spec.title for spec in specs}
+    rows = [_optimizer_row(spec, schedules, values, colors[spec.id], titles) for spec in specs]
     return html.Div([header, *rows], className="opt-table", **{"data-group": "optimizers"})
 
 
+def choice_input(
+    key: str, value: str, parameter: Any, owner: str, titles: Mapping[str, str]
+) -> html.Label:
+    """A dropdown for a hyperparameter that picks a rule (Lookahead's inner rule A)."""
+    return html.Label(
+        dcc.Dropdown(
+            id=field_id(key),
+            options=[{"label": titles.get(c, c), "value": c} for c in parameter.choices],
+            value=value,
+            clearable=False,
+            searchable=False,
+            className="choice-dropdown",
+        ),
+        title=parameter.label,
+        className="num-label param",
+        **{"aria-label": f"{owner}: {parameter.label}", "data-sym": plain_symbol(parameter.latex)},
+    )
+
+
 def _optimizer_row(
-    spec: Any, schedules: Sequence[Any], values: Mapping[str, str], color: str
+    spec: Any,
+    schedules: Sequence[Any],
+    values: Mapping[str, str],
+    color: str,
+    titles: Mapping[str, str],
 ) -> html.Div:
     prefix = spec.id
     enabled = values[f"{prefix}.on"] == "1"
@@ -184,7 +222,9 @@ def _optimizer_row(
             )
         )
     advanced = [
-        text_input(
+        choice_input(f"{prefix}.{p.name}", values[f"{prefix}.{p.name}"], p, spec.title, titles)
+        if getattr(p, "choices", ())
+        else text_input(
             f"{prefix}.{p.name}",
             values[f"{prefix}.{p.name}"],
             label=f"{spec.title}: {p.label}",

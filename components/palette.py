@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 OKABE_ITO = {
     "blue": "#0072B2",
     "orange": "#E69F00",
@@ -13,15 +15,28 @@ OKABE_ITO = {
     "black": "#000000",
 }
 
-# One colour per optimizer, the same in the contour, the loss chart, the table and the equations.
-OPTIMIZER_COLORS = {
-    "gd": OKABE_ITO["blue"],
-    "momentum": OKABE_ITO["orange"],
-    "nesterov": OKABE_ITO["purple"],
-    "adagrad": OKABE_ITO["green"],
-    "rmsprop": OKABE_ITO["vermillion"],
-    "adam": OKABE_ITO["black"],
-}
+
+class _RuleColors(Mapping[str, str]):
+    """One colour per optimizer, the same in the contour, the loss chart, the table and the
+    equations: each rule's own ``color`` (``optimizers/rules/<id>.py``: Okabe–Ito first, then
+    Paul Tol's dark colours). Read on first use, so importing the palette imports no engine."""
+
+    def _colors(self) -> Mapping[str, str]:
+        from optimizers.rules import RULES
+
+        return {rule_id: rule.color for rule_id, rule in RULES.items()}
+
+    def __getitem__(self, optimizer_id: str) -> str:
+        return self._colors()[optimizer_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._colors())
+
+    def __len__(self) -> int:
+        return len(self._colors())
+
+
+OPTIMIZER_COLORS: Mapping[str, str] = _RuleColors()
 
 # Signed values (weights, gradients): orange negative, blue positive, white near zero —
 # the TensorFlow Playground convention, distinguishable without red/green.

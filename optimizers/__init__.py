@@ -4,22 +4,26 @@ Pure JAX + optax, numpy out; no dash/plotly. Nothing is created or compiled at i
 
 Metadata (what the UI shows; defaults shown are the defaults used)::
 
-    OPTIMIZERS: Mapping[str, OptimizerSpec]   gd, momentum, nesterov, adagrad, rmsprop, adam
-    OptimizerSpec(id, title, hyperparameters, latex, note, default_enabled, color_index)
-        hyperparameters[0] is the learning rate "lr" (eta_0); .rule_hyperparameters the rest
+    OPTIMIZERS: Mapping[str, OptimizerSpec]   = RULES, one file each in optimizers/rules/:
+        gd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamw, lion, lookahead
+    OptimizerSpec(id, title, hyperparameters, latex, note, default_enabled, color, order,
+                  state, update, init_state, slow_path, wraps)     (optimizers/rule.py)
+        hyperparameters[0] is the learning rate "lr" (eta_0); .rule_hyperparameters the rest;
+        update(state, g, eta, t, hyper, theta) -> (state, u): the rule, run by every engine
     SCHEDULES: Mapping[str, ScheduleSpec]     constant, inverse_time, exponential, step,
-                                              warmup_cosine
+                                              warmup_cosine, cyclic, one_cycle, sgdr
     ScheduleSpec(id, title, parameters, latex, note)
     HyperParameter(name, label, latex, default, minimum, maximum, log_scale, integer)
     GRADIENT_LATEX, NOISY_GRADIENT_LATEX      the g_t every update equation uses
 
 Trajectories on a 2-D landscape (the optimizer lab; two compiled programs, up to 1000 and up to
-5000 steps, and no recompilation when any number, schedule or landscape changes)::
+5000 steps, and no recompilation when any number, rule, schedule or landscape changes)::
 
     trajectories(landscape_id, start, configs, steps, noise_sigma=0.0, seed=0) -> [Trajectory]
+        one Trajectory per enabled config (a row): any rule in any row, repeats allowed
     OptimizerConfig(optimizer, enabled, lr, schedule, schedule_params, hyperparams)
     OptimizerConfig.default(optimizer_id)
-    Trajectory(optimizer, path[k+1, 2], loss[k+1], lr[k], diverged_at)
+    Trajectory(optimizer, path[k+1, 2], loss[k+1], lr[k], diverged_at, slow_path)
     warm_up()                                 compile both programs (per worker, after fork)
     gradient_noise(seed, steps)               the xi_t of g_t = grad R + sigma xi_t (NumPy)
 
@@ -31,8 +35,8 @@ Trajectories on a 2-D landscape (the optimizer lab; two compiled programs, up to
 Update rules for any pytree (the network playground trains its MLP with these)::
 
     build_optimizer(optimizer_id, learning_rate_schedule, **hyperparams)
-        -> optax.GradientTransformation; hyperparams (alpha, gamma, beta1, beta2, eps) may be
-        Python floats or traced arrays, missing ones take the spec defaults.
+        -> optax.GradientTransformation running the rule's own update; hyperparams may be
+        Python floats or traced arrays, missing ones take the rule's defaults.
     make_schedule(schedule_id, lr, params=None, total_steps=1) -> (count -> eta_count)
         schedule chosen in Python; lr, params and total_steps may be traced arrays.
     make_traced_schedule(kind, lr, params, total_steps) -> (count -> eta_count)
@@ -64,6 +68,9 @@ from optimizers.engine import (  # noqa: E402
     warm_up,
 )
 from optimizers.program import DIVERGENCE_LOSS_LIMIT, DIVERGENCE_SPAN_FACTOR  # noqa: E402
+from optimizers.rules import RULES  # noqa: E402
+from optimizers.rules.momentum import slide_momentum  # noqa: E402
+from optimizers.rules.nesterov import slide_nesterov  # noqa: E402
 from optimizers.schedules import (  # noqa: E402
     SCHEDULE_KINDS,
     make_schedule,
@@ -83,7 +90,7 @@ from optimizers.specs import (  # noqa: E402
     get_optimizer_spec,
     get_schedule_spec,
 )
-from optimizers.transforms import build_optimizer, slide_momentum, slide_nesterov  # noqa: E402
+from optimizers.transforms import build_optimizer  # noqa: E402
 
 __all__ = [
     "DIVERGENCE_LOSS_LIMIT",
@@ -92,6 +99,7 @@ __all__ = [
     "MAX_STEPS",
     "NOISY_GRADIENT_LATEX",
     "OPTIMIZERS",
+    "RULES",
     "SCHEDULES",
     "SCHEDULE_KINDS",
     "SCHEDULE_PARAMETER_NAMES",

@@ -26,7 +26,8 @@ class OptimizerConfig:
 
     ``lr`` is eta_0 (the spec's ``"lr"`` hyperparameter); ``schedule`` a ``SCHEDULES`` id with
     its ``schedule_params``; ``hyperparams`` the rule's other hyperparameters (``alpha``,
-    ``gamma``, ``beta1``, ``beta2``, ``eps``). Missing names take the spec defaults when the
+    ``gamma``, ``beta1``, ``beta2``, ``eps``, …; a choice such as Lookahead's ``inner`` may be
+    given as its id and is stored as its index). Missing names take the spec defaults when the
     engine runs; unknown names and non-finite values raise ``ValueError`` here. Values are not
     clamped to the specs' ranges (validation with messages belongs to the settings layer);
     values far outside them simply diverge, which the engine reports.
@@ -62,7 +63,11 @@ class OptimizerConfig:
         object.__setattr__(
             self, "schedule_params", _frozen_floats(self.schedule_params, "schedule parameter")
         )
-        object.__setattr__(self, "hyperparams", _frozen_floats(self.hyperparams, "hyperparameter"))
+        hyperparams = dict(self.hyperparams)
+        for parameter in spec.rule_hyperparameters:
+            if parameter.is_choice and parameter.name in hyperparams:
+                hyperparams[parameter.name] = parameter.choice_index(hyperparams[parameter.name])
+        object.__setattr__(self, "hyperparams", _frozen_floats(hyperparams, "hyperparameter"))
 
     @classmethod
     def default(cls, optimizer_id: str) -> OptimizerConfig:

@@ -5,12 +5,13 @@
 Two compiled programs over the whole landscape catalog (capacities ``STEP_BUCKETS``, see
 ``program.simulate``) serve every request, plus a third for the default landscape alone up to
 ``FAST_START_CAPACITY`` steps (``program.simulate_single_landscape``: ~10x cheaper to compile, so
-a fresh worker serves the lab's first page within a second; also the fastest per call). All six
-optimizers always run (2-D, nearly free) and the enabled ones are returned.
-Every number is runtime data, so changing any of them never recompiles: learning rates and
-schedules (the per-update rates are tabulated here on the host with ``schedule_table``),
-alpha, gamma, beta1, beta2, eps, the start, noise sigma and the noise itself, the number of
-steps (the loop bound) and the landscape (an index into ``landscapes.landscape_fns()``).
+a fresh worker serves the lab's first page within a second; also the fastest per call). A call
+runs ``ROWS`` (8) rows: each enabled config is a row, any rule in any row, repeats allowed.
+Every number is runtime data, so changing any of them never recompiles: the rule of each row
+(an index), learning rates and schedules (the per-update rates are tabulated here on the host
+with ``schedule_table``), every hyperparameter, the start, noise sigma and the noise itself,
+the number of steps (the loop bound) and the landscape (an index into
+``landscapes.landscape_fns()``).
 
 Noise: ``g_t = grad R(theta_t) + sigma xi_t`` with ``xi = gradient_noise(seed, steps)`` (NumPy
 PCG64, drawn in order). It depends only on (seed, t), not on the optimizer or the number of
@@ -33,14 +34,14 @@ from types import MappingProxyType
 import numpy as np
 
 from jax_config import first_call
-from optimizers.batched import SLOTS
+from optimizers import rules
+from optimizers.batched import RULE_COLUMN, RULE_IDS
 from optimizers.config import OptimizerConfig
 from optimizers.program import (
-    ADAM_C1,
-    ADAM_C2,
     ETA,
     HYPER_COLUMNS,
     NOISE,
+    ROWS,
     STEP_INPUT_WIDTH,
     LandscapeFn,
     simulate,
@@ -71,11 +72,13 @@ landscape's first (what a first page needs), then the catalog's, shortest runs f
 
 @dataclass(frozen=True, eq=False)
 class Trajectory:
-    """One optimizer's run (numpy float64, cut at divergence).
+    """One optimizer row's run (numpy float64, cut at divergence).
 
     ``path[k]`` = theta_k and ``loss[k]`` = R(theta_k) for k = 0..n; ``lr[k]`` = eta_k, the
     learning rate of the update theta_k -> theta_{k+1} (n values). ``diverged_at`` = index of
-    the first invalid point (then n + 1 == diverged_at), else ``None``.
+    the first invalid point (then n + 1 == diverged_at), else ``None``. ``slow_path``: for a
+    rule keeping points apart from theta (Lookahead's slow weights phi_0, phi_1, ...), those
+    points ``[m, 2]``; else ``None``.
     """
 
     optimizer: str
@@ -83,6 +86,7 @@ class Trajectory:
     loss: np.ndarray
     lr: np.ndarray
     diverged_at: int | None
+    slow_path: np.ndarray | None = None
 
     @property
     def steps(self) -> int:
@@ -108,22 +112,19 @@ def gradient_noise(seed: int, steps: int) -> np.ndarray:
     return np.random.Generator(np.random.PCG64(seed)).standard_normal((steps, 2))
 
 
-def adam_bias_corrections(beta1: float, beta2: float, steps: int) -> np.ndarray:
-    """[steps, 2]: ``1 / (1 - beta1^(t+1))`` and ``1 / (1 - beta2^(t+1))`` for t = 0..steps-1."""
-    exponent = np.arange(1, steps + 1, dtype=np.float64)
-    return np.stack([1.0 / (1.0 - beta1**exponent), 1.0 / (1.0 - beta2**exponent)], axis=1)
-
-
-@functools.cache
-def _default_config(optimizer_id: str) -> OptimizerConfig:
-    return OptimizerConfig.default(optimizer_id)
-
-
 @functools.lru_cache(maxsize=4096)
 def _hyper_row(config: OptimizerConfig) -> tuple[float, ...]:
-    """The program's hyperparameter row (``HYPER_COLUMNS``; unused entries are placeholders)."""
-    values = dict.fromkeys(HYPER_COLUMNS, 0.5) | config.resolved_hyperparams()
+    """The program's hyperparameter row (``HYPER_COLUMNS``): the rule's index, then every value
+    its update reads (``rules.row_values``); names it does not read hold a placeholder."""
+    values = dict.fromkeys(HYPER_COLUMNS, 0.5) | rules.row_values(
+        config.optimizer, config.resolved_hyperparams()
+    )
+    values[HYPER_COLUMNS[RULE_COLUMN]] = float(RULE_IDS.index(config.optimizer))
     return tuple(values[name] for name in HYPER_COLUMNS)
+
+
+_PADDING_ROW = tuple(0.0 if i == RULE_COLUMN else 0.5 for i in range(len(HYPER_COLUMNS)))
+"""An unused row: rule 0 at learning rate 0 (it stays at the start; never returned)."""
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:
@@ -142,26 +143,19 @@ def _cached_noise(seed: int, capacity: int) -> np.ndarray:
     return _read_only(gradient_noise(seed, capacity))
 
 
-@functools.lru_cache(maxsize=64)
-def _cached_adam_corrections(beta1: float, beta2: float, capacity: int) -> np.ndarray:
-    return _read_only(adam_bias_corrections(beta1, beta2, capacity))
-
-
 def _step_inputs(
-    slot_configs: list[OptimizerConfig], steps: int, capacity: int, sigma: float, seed: int
+    row_configs: Sequence[OptimizerConfig], steps: int, capacity: int, sigma: float, seed: int
 ) -> np.ndarray:
-    """[capacity, STEP_INPUT_WIDTH]: noise, every slot's learning rate, Adam's corrections."""
-    inputs = np.empty((capacity, STEP_INPUT_WIDTH))
-    inputs[:, NOISE] = _cached_noise(seed, capacity) if sigma > 0 else 0.0
-    for slot, config in enumerate(slot_configs):
-        column = ETA.start + slot
+    """[capacity, STEP_INPUT_WIDTH]: the noise and every row's learning rates (0: unused)."""
+    inputs = np.zeros((capacity, STEP_INPUT_WIDTH))
+    if sigma > 0:
+        inputs[:, NOISE] = _cached_noise(seed, capacity)
+    for row, config in enumerate(row_configs):
+        column = ETA.start + row
         if config.schedule == "constant":
             inputs[:, column] = config.lr
         else:
             inputs[:, column] = _learning_rates(config, steps, capacity)
-    adam = slot_configs[SLOTS.index("adam")].resolved_hyperparams()
-    corrections = _cached_adam_corrections(adam["beta1"], adam["beta2"], capacity)
-    inputs[:, [ADAM_C1, ADAM_C2]] = corrections
     return inputs
 
 
@@ -194,52 +188,57 @@ def run_engine(
         raise ValueError(f"seed must be a non-negative integer, got {seed}")
     if not 0 <= landscape_index < len(landscape_fns):
         raise ValueError(f"landscape_index {landscape_index} out of range")
-    by_slot: dict[str, OptimizerConfig] = {}
     for config in configs:
-        if config.optimizer in by_slot:
-            raise ValueError(f"optimizer {config.optimizer!r} configured twice")
-        by_slot[config.optimizer] = config
-
-    slot_configs = [by_slot.get(o) or _default_config(o) for o in SLOTS]
-    hyper = np.array([_hyper_row(config) for config in slot_configs], dtype=np.float64)
+        if not isinstance(config, OptimizerConfig):
+            raise TypeError(f"configs must be OptimizerConfig, got {type(config).__name__}")
+    enabled = [config for config in configs if config.enabled]
     (x_min, x_max), (y_min, y_max) = domain
     run = np.array([x0, y0, x_min, x_max, y_min, y_max, sigma], dtype=np.float64)
     ints = np.array([landscape_index, steps], dtype=np.int64)
     capacity = capacity_for(steps)
-    step_inputs = _step_inputs(slot_configs, steps, capacity, sigma, seed)
     # One landscape: its own program (no switch); several: the catalog's program.
     program = simulate_single_landscape if len(landscape_fns) == 1 else simulate
     branch_per_step = BRANCH_PER_STEP[capacity] and len(landscape_fns) > 1
-    history, diverged = first_call(
-        (program, landscape_fns, capacity, branch_per_step),
-        lambda: program(
-            hyper,
-            run,
-            ints,
-            step_inputs,
-            landscape_fns=landscape_fns,
-            capacity=capacity,
-            branch_per_step=branch_per_step,
-        ),
-    )
-    history, diverged = np.asarray(history), np.asarray(diverged)
 
     results = []
-    for config in configs:
-        if not config.enabled:
-            continue
-        slot = SLOTS.index(config.optimizer)
-        diverged_at: int | None = int(diverged[slot])
-        points = steps + 1 if diverged_at < 0 else diverged_at
-        results.append(
-            Trajectory(
-                optimizer=config.optimizer,
-                path=np.array(history[:points, slot, :2]),
-                loss=np.array(history[:points, slot, 2]),
-                lr=np.array(step_inputs[: points - 1, ETA.start + slot]),
-                diverged_at=None if diverged_at < 0 else diverged_at,
-            )
+    for first in range(0, max(len(enabled), 1), ROWS):
+        chunk = enabled[first : first + ROWS]
+        hyper = np.array(
+            [_hyper_row(c) for c in chunk] + [_PADDING_ROW] * (ROWS - len(chunk)),
+            dtype=np.float64,
         )
+        step_inputs = _step_inputs(chunk, steps, capacity, sigma, seed)
+        history, diverged = first_call(
+            (program, landscape_fns, capacity, branch_per_step),
+            lambda hyper=hyper, step_inputs=step_inputs: program(
+                hyper,
+                run,
+                ints,
+                step_inputs,
+                landscape_fns=landscape_fns,
+                capacity=capacity,
+                branch_per_step=branch_per_step,
+            ),
+        )
+        history, diverged = np.asarray(history), np.asarray(diverged)
+        for row, config in enumerate(chunk):
+            diverged_at: int | None = int(diverged[row])
+            points = steps + 1 if diverged_at < 0 else diverged_at
+            path = np.array(history[:points, row, :2])
+            rule = rules.RULES[config.optimizer]
+            slow = None
+            if rule.slow_path is not None:
+                slow = rule.slow_path(path, config.resolved_hyperparams())
+            results.append(
+                Trajectory(
+                    optimizer=config.optimizer,
+                    path=path,
+                    loss=np.array(history[:points, row, 2]),
+                    lr=np.array(step_inputs[: points - 1, ETA.start + row]),
+                    diverged_at=None if diverged_at < 0 else diverged_at,
+                    slow_path=slow,
+                )
+            )
     return results
 
 
@@ -261,9 +260,10 @@ def trajectories(
 ) -> list[Trajectory]:
     """Run every enabled config from ``start`` on ``landscape_id`` for ``steps`` updates.
 
-    Returns one ``Trajectory`` per enabled config, in the order given (numpy float64, cut at
-    divergence). ``steps`` in 1..``MAX_STEPS``; each optimizer may appear once; optimizers not
-    configured run with their defaults but are not returned. ``noise_sigma`` >= 0 adds seeded
+    Returns one ``Trajectory`` per enabled config (a row), in the order given (numpy float64,
+    cut at divergence). ``steps`` in 1..``MAX_STEPS``; any rule in any row, repeats allowed
+    (e.g. gradient descent at two learning rates); up to ``ROWS`` (8) rows run in one compiled
+    call, more in further calls of the same program. ``noise_sigma`` >= 0 adds seeded
     Gaussian gradient noise (see module docstring). Raises ``KeyError`` for an unknown landscape,
     ``ValueError`` for invalid arguments; a diverging optimizer never raises.
     """
@@ -287,7 +287,7 @@ def warm_up_program(name: str) -> None:
     """
     from landscapes import DEFAULT_LANDSCAPE_ID, get_landscape
 
-    configs = [OptimizerConfig.default(optimizer_id) for optimizer_id in SLOTS]
+    configs = [OptimizerConfig(rule_id) for rule_id in RULE_IDS[:ROWS]]
     if name == "default":
         landscape = get_landscape(DEFAULT_LANDSCAPE_ID)
         trajectories(landscape.id, landscape.start, configs, FAST_START_CAPACITY)

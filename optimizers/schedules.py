@@ -10,6 +10,10 @@ convention: ``schedule(state.count)`` with ``count`` starting at 0)::
     warmup_cosine  eta_t = eta0 t / w                              for t < w
                    eta_t = eta0/2 (1 + cos(pi (t - w) / (T - w)))  for t >= w
                    (w rounded and clipped to [0, T]; T = number of updates of the run)
+    cyclic         Smith's triangle between r eta0 and eta0, half-period s
+    one_cycle      fastai: cosine eta0/d -> eta0 over s T updates, then cosine -> eta0/d_f at T
+    sgdr           cosine eta0 -> r eta0 over T0 m^i updates, restarting at eta0 (Loshchilov
+                   & Hutter)
 
 Two ways to use them:
 
@@ -25,7 +29,9 @@ optax has the same formulas for ``exponential`` (``exponential_decay``), ``step`
 (``exponential_decay(staircase=True)``) and ``warmup_cosine``
 (``warmup_cosine_decay_schedule(0, eta0, w, T)``), but those builders branch in Python on their
 parameters (``if transition_steps <= 0``), so they cannot take traced values; the tests check
-these formulas against optax for concrete values. optax has no 1/t decay.
+these formulas against optax for concrete values (also ``one_cycle`` against
+``cosine_onecycle_schedule`` and ``sgdr`` against ``sgdr_schedule``). optax has no 1/t decay
+and no triangular cycle.
 """
 
 from __future__ import annotations
@@ -93,12 +99,78 @@ def warmup_cosine(t: Array, lr: Array, params: Params, total_steps: Array, xp: M
     return xp.where(t < warmup, warm, decay)
 
 
+def cyclic(t: Array, lr: Array, params: Params, total_steps: Array, xp: ModuleType) -> Array:
+    """Smith's triangular cycle between eta_min = r eta0 and eta0, half-period s updates.
+
+    c = floor(1 + t / 2s); x = |t / s - 2c + 1|; eta_t = eta_min + (eta0 - eta_min) max(0, 1 - x),
+    with s = max(round(half_period), 1).
+    """
+    del total_steps
+    half = xp.maximum(xp.round(params["half_period"]), 1.0)
+    low = params["min_fraction"] * lr
+    cycle = xp.floor(1.0 + t / (2.0 * half))
+    x = xp.abs(t / half - 2.0 * cycle + 1.0)
+    return low + (lr - low) * xp.maximum(0.0, 1.0 - x)
+
+
+def one_cycle(t: Array, lr: Array, params: Params, total_steps: Array, xp: ModuleType) -> Array:
+    """fastai's one-cycle: cosine eta0/d -> eta0 over the first fraction s, then -> eta0/d_f.
+
+    p = t / T; eta_t = a + (b - a)(1 - cos(pi q)) / 2 with (a, b, q) = (eta0/d, eta0, p/s) for
+    p < s, else (eta0, eta0/d_f, (p - s)/(1 - s)); T = max(total_steps, 1), s clipped to [0, 1].
+    """
+    total = xp.maximum(xp.asarray(total_steps, dtype=xp.result_type(t)), 1.0)
+    share = xp.clip(params["pct_start"], 0.0, 1.0)
+    start, end = lr / params["div"], lr / params["div_final"]
+    progress = t / total
+    rising = progress / xp.maximum(share, 1e-30)
+    falling = (progress - share) / xp.maximum(1.0 - share, 1e-30)
+    warm = start + (lr - start) * (0.5 - 0.5 * xp.cos(math.pi * xp.minimum(rising, 1.0)))
+    anneal = lr + (end - lr) * (0.5 - 0.5 * xp.cos(math.pi * xp.clip(falling, 0.0, 1.0)))
+    return xp.where(progress < share, warm, anneal)
+
+
+def sgdr(t: Array, lr: Array, params: Params, total_steps: Array, xp: ModuleType) -> Array:
+    """Cosine annealing with warm restarts: periods T_i = T0 m^i, from eta0 to eta_min = r eta0.
+
+    Cycle i starts at S_i = T0 (m^i - 1) / (m - 1) (S_i = i T0 for m = 1); T_cur = t - S_i;
+    eta_t = eta_min + (eta0 - eta_min)(1 + cos(pi T_cur / T_i)) / 2. T0 and m are rounded (T0 at
+    least 1, m at least 1); i comes from a logarithm, then is corrected by one either way so a
+    restart lands on its exact step.
+    """
+    del total_steps
+    first = xp.maximum(xp.round(params["period"]), 1.0)
+    mult = xp.maximum(xp.round(params["mult"]), 1.0)
+    low = params["min_fraction"] * lr
+    geometric = mult > 1.0
+    base = xp.where(geometric, mult, 2.0)  # any m > 1 where m = 1 (that branch is not used)
+
+    def cycle_start(i: Array) -> Array:
+        return xp.where(geometric, first * (base**i - 1.0) / (base - 1.0), first * i)
+
+    def cycle_length(i: Array) -> Array:
+        return xp.where(geometric, first * base**i, first)
+
+    estimate = xp.where(
+        geometric,
+        xp.floor(xp.log(t * (base - 1.0) / first + 1.0) / xp.log(base)),
+        xp.floor(t / first),
+    )
+    index = xp.where(t >= cycle_start(estimate + 1.0), estimate + 1.0, estimate)
+    index = xp.where(t < cycle_start(index), index - 1.0, index)
+    elapsed = t - cycle_start(index)
+    return low + (lr - low) * (0.5 + 0.5 * xp.cos(math.pi * elapsed / cycle_length(index)))
+
+
 SCHEDULE_FORMULAS: Mapping[str, ScheduleFormula] = {
     "constant": constant,
     "inverse_time": inverse_time,
     "exponential": exponential,
     "step": step,
     "warmup_cosine": warmup_cosine,
+    "cyclic": cyclic,
+    "one_cycle": one_cycle,
+    "sgdr": sgdr,
 }
 assert tuple(SCHEDULE_FORMULAS) == tuple(SCHEDULES), "formulas must follow SCHEDULES order"
 

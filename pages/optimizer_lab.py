@@ -112,8 +112,12 @@ def equation_blocks(settings: LabSettings) -> list[EquationBlock]:
                 row.schedule_values[parameter.name]
             )
         for parameter in spec.rule_hyperparameters:
-            values[plain_symbol(parameter.latex)] = format_float(
-                row.hyperparam_values[parameter.name]
+            value = row.hyperparam_values[parameter.name]
+            # A choice (Lookahead's inner rule) shows the chosen rule's title, not its index.
+            values[plain_symbol(parameter.latex)] = (
+                OPTIMIZERS[parameter.choice_id(value)].title
+                if parameter.is_choice
+                else format_float(value)
             )
         blocks.append(
             EquationBlock(

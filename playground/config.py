@@ -18,6 +18,7 @@ from numbers import Integral, Real
 from types import MappingProxyType
 from typing import Any
 
+from optimizers.rules import row_values
 from playground.activations import ACTIVATIONS
 from playground.datasets import DATASETS, split_sizes
 from playground.initializers import INIT_SCHEMES
@@ -136,11 +137,15 @@ class PlaygroundConfig:
     frame_epochs = snapshot_epochs
 
     def resolved_optimizer_params(self) -> dict[str, float]:
-        """All of the optimizer's own hyperparameters (learning rate excluded), defaults filled."""
+        """All of the optimizer's own hyperparameters (learning rate excluded), defaults filled;
+        a choice (Lookahead's ``inner``, given as an id or an index) as its index, and for a
+        wrapper its inner rule's hyperparameters at their defaults (``rules.row_values``)."""
         spec = OPTIMIZERS[self.optimizer]
-        values = {p.name: float(p.default) for p in spec.rule_hyperparameters}
-        values.update({k: float(v) for k, v in self.optimizer_params.items()})
-        return values
+        values = {}
+        for name, value in self.optimizer_params.items():
+            parameter = spec.hyperparameter(name)
+            values[name] = parameter.choice_index(value) if parameter.is_choice else float(value)
+        return {k: float(v) for k, v in row_values(spec.id, values).items()}
 
     def resolved_schedule_params(self) -> dict[str, float]:
         """All of the schedule's parameters, defaults filled."""
@@ -326,6 +331,15 @@ def _named_values(messages: list[str], values: Any, label: str, parameters: tupl
             messages.append(f"{label} {_show(name)}: unknown; valid: {valid}.")
             continue
         parameter = by_name[name]
+        if getattr(parameter, "is_choice", False):
+            try:
+                parameter.choice_index(value)
+            except (TypeError, ValueError):
+                messages.append(
+                    f"{label} {parameter.label}: unknown choice {_show(value)}; choose one of "
+                    f"{', '.join(parameter.choices)}."
+                )
+            continue
         number = _real(
             messages, value, f"{label} {parameter.label}", (parameter.minimum, parameter.maximum)
         )

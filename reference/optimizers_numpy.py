@@ -112,6 +112,33 @@ def schedule_eta(
         if t < warmup:
             return eta0 * t / warmup  # eta_0 t / w
         return 0.5 * eta0 * (1.0 + math.cos(math.pi * (t - warmup) / (total - warmup)))
+    if schedule == "cyclic":
+        # Smith (2017), triangular: base_lr = r eta_0, max_lr = eta_0, step size s
+        step_size = max(round(params["half_period"]), 1)
+        base = params["min_fraction"] * eta0
+        cycle = math.floor(1 + t / (2 * step_size))
+        x = abs(t / step_size - 2 * cycle + 1)
+        return base + (eta0 - base) * max(0.0, 1.0 - x)
+    if schedule == "one_cycle":
+        # fastai fit_one_cycle: combined_cos(pct, eta_0/div, eta_0, eta_0/div_final) at t / T
+        def sched_cos(start: float, end: float, pos: float) -> float:
+            return start + (1 + math.cos(math.pi * (1 - pos))) * (end - start) / 2
+
+        pct = min(max(params["pct_start"], 0.0), 1.0)
+        pos = t / max(total, 1)
+        if pos < pct:
+            return sched_cos(eta0 / params["div"], eta0, pos / pct)
+        return sched_cos(eta0, eta0 / params["div_final"], (pos - pct) / (1 - pct))
+    if schedule == "sgdr":
+        # Loshchilov & Hutter (2017): walk the restarts; T_i = T_0 m^i
+        period = max(round(params["period"]), 1)
+        mult = max(round(params["mult"]), 1)
+        low = params["min_fraction"] * eta0
+        start = 0
+        while t >= start + period:
+            start += period
+            period *= mult
+        return low + 0.5 * (eta0 - low) * (1 + math.cos(math.pi * (t - start) / period))
     raise KeyError(schedule)
 
 
@@ -119,9 +146,33 @@ def schedule_eta(
 # Update rules: one step theta_t -> theta_{t+1}, state carried in a dict.
 
 
-def init_state() -> dict[str, Vector]:
-    zeros = np.zeros(2)
-    return {"delta": zeros, "G": zeros, "m": zeros, "v": zeros}
+def init_state(size: int = 2) -> dict[str, Vector]:
+    zeros = np.zeros(size)
+    return {
+        "delta": zeros,
+        "G": zeros,
+        "m": zeros,
+        "v": zeros,
+        "Eg2": zeros,
+        "Ed2": zeros,
+        "inner": None,  # Lookahead: the inner rule's state
+        "slow": None,  # Lookahead: the slow weights phi
+    }
+
+
+# Lookahead's inner rules, by the index its "inner" hyperparameter holds (the registry's order
+# of the rules that wrap none; the test checks this list against it).
+LOOKAHEAD_INNER = (
+    "gd",
+    "momentum",
+    "nesterov",
+    "adagrad",
+    "rmsprop",
+    "adadelta",
+    "adam",
+    "adamw",
+    "lion",
+)
 
 
 def update(
@@ -156,6 +207,44 @@ def update(
         m_hat = state["m"] / (1.0 - b1 ** (t + 1))
         v_hat = state["v"] / (1.0 - b2 ** (t + 1))
         return theta - eta * (m_hat / (np.sqrt(v_hat) + hyper["eps"]))
+    if optimizer == "adadelta":
+        # Zeiler (2012), Algorithm 1, the step scaled by eta (eta = 1: the paper)
+        rho, eps = hyper["rho"], hyper["eps"]
+        state["Eg2"] = rho * state["Eg2"] + (1.0 - rho) * g * g
+        delta = -np.sqrt(state["Ed2"] + eps) / np.sqrt(state["Eg2"] + eps) * g
+        state["Ed2"] = rho * state["Ed2"] + (1.0 - rho) * delta * delta
+        return theta + eta * delta
+    if optimizer == "adamw":
+        # Adam's step plus decoupled weight decay lambda theta, both scaled by eta
+        b1, b2 = hyper["beta1"], hyper["beta2"]
+        state["m"] = b1 * state["m"] + (1.0 - b1) * g
+        state["v"] = b2 * state["v"] + (1.0 - b2) * g * g
+        m_hat = state["m"] / (1.0 - b1 ** (t + 1))
+        v_hat = state["v"] / (1.0 - b2 ** (t + 1))
+        return theta - eta * (
+            m_hat / (np.sqrt(v_hat) + hyper["eps"]) + hyper["weight_decay"] * theta
+        )
+    if optimizer == "lion":
+        # Chen et al. (2023): c = b1 m + (1 - b1) g; theta -= eta (sign c + lambda theta)
+        b1, b2 = hyper["beta1"], hyper["beta2"]
+        c = b1 * state["m"] + (1.0 - b1) * g
+        new_theta = theta - eta * (np.sign(c) + hyper["weight_decay"] * theta)
+        state["m"] = b2 * state["m"] + (1.0 - b2) * g
+        return new_theta
+    if optimizer == "lookahead":
+        # Zhang et al. (2019): fast steps of the inner rule; every k-th step
+        # phi <- phi + alpha (theta_fast - phi) and theta_fast <- phi
+        inner = LOOKAHEAD_INNER[round(hyper["inner"])]
+        if state["slow"] is None:
+            state["slow"] = theta.copy()
+            state["inner"] = init_state(theta.size)
+        inner_hyper = HYPER_DEFAULTS[inner]  # the inner rule keeps its own defaults
+        fast = update(inner, theta, g, state["inner"], eta, t, inner_hyper)
+        k = max(round(hyper["k"]), 1)
+        if (t + 1) % k == 0:
+            state["slow"] = state["slow"] + hyper["slow_step"] * (fast - state["slow"])
+            return state["slow"].copy()
+        return fast
     raise KeyError(optimizer)
 
 
@@ -166,6 +255,10 @@ HYPER_DEFAULTS: Mapping[str, Mapping[str, float]] = {
     "adagrad": {"eps": 1e-8},
     "rmsprop": {"gamma": 0.9, "eps": 1e-8},
     "adam": {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+    "adadelta": {"rho": 0.95, "eps": 1e-6},
+    "adamw": {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.01},
+    "lion": {"beta1": 0.9, "beta2": 0.99, "weight_decay": 0.0},
+    "lookahead": {"inner": 6.0, "k": 5.0, "slow_step": 0.5},  # inner 6 = adam
 }
 
 
@@ -203,7 +296,7 @@ def run(
     theta = np.array(start, dtype=np.float64)
     value, grad = landscape(theta)
     path, losses, etas = [theta.copy()], [value], []
-    state = init_state()
+    state = init_state(theta.size)
     diverged_at = None
     for t in range(steps):
         eta = schedule_eta(schedule, t, lr, params, steps)

@@ -6,6 +6,7 @@ controls is one function (`parse_flat`) and a link round-trips by construction:
     landscape=rosenbrock  w1=-1.5  w2=2  steps=500  noise=0  seed=0  view=contour|surface
     <optimizer>.on=1|0  <optimizer>.lr=0.01  <optimizer>.schedule=inverse_time
     <optimizer>.<schedule parameter>=0.01 (e.g. gd.decay_rate)  <optimizer>.<hyperparameter>=0.9
+    <optimizer>.<choice>=<id> (e.g. lookahead.inner=adam: which rule Lookahead wraps)
 
 The defaults come from the landscapes' and optimizers' own metadata, so a default shown on the
 page is the default the engine uses.
@@ -117,8 +118,10 @@ class LabSettings:
             flat[f"{row.id}.on"] = "1" if row.enabled else "0"
             flat[f"{row.id}.lr"] = format_float(row.lr)
             flat[f"{row.id}.schedule"] = row.schedule
-            for name, value in row.schedule_params + row.hyperparams:
+            for name, value in row.schedule_params:
                 flat[f"{row.id}.{name}"] = format_float(value)
+            for name, value in row.hyperparams:
+                flat[f"{row.id}.{name}"] = format_hyperparameter(row.id, name, value)
         return flat
 
     def to_query(self, passthrough: Mapping[str, str] | None = None) -> str:
@@ -142,7 +145,8 @@ class LabSettings:
         ]
         for row in self.enabled:
             values = ",".join(
-                f"{k}={format_float(v)}" for k, v in row.schedule_params + row.hyperparams
+                [f"{k}={format_float(v)}" for k, v in row.schedule_params]
+                + [f"{k}={format_hyperparameter(row.id, k, v)}" for k, v in row.hyperparams]
             )
             parts.append(f"{row.id}:{format_float(row.lr)}:{row.schedule}:{values}")
         return "|".join(parts)
@@ -269,7 +273,19 @@ def _parse_row(raw: Mapping[str, Any], row: OptimizerSettings, take: Any) -> Opt
     for parameter in spec.rule_hyperparameters:
         current = row.hyperparam_values.get(parameter.name, parameter.default)
         key = prefix + parameter.name
-        if key in raw:
+        if key in raw and parameter.is_choice:
+            options = dict.fromkeys(parameter.choices)
+            chosen = take(
+                parse_choice(
+                    raw[key],
+                    f"{spec.title}: {parameter.label}",
+                    parameter.choice_id(current),
+                    options,
+                ),
+                key,
+            )
+            current = parameter.choice_index(chosen)
+        elif key in raw:
             current = take(
                 parse_float(
                     raw[key],
@@ -289,6 +305,12 @@ def _parse_row(raw: Mapping[str, Any], row: OptimizerSettings, take: Any) -> Opt
         schedule_params=tuple(sorted(schedule_params)),
         hyperparams=tuple(sorted(hyperparams)),
     )
+
+
+def format_hyperparameter(optimizer_id: str, name: str, value: float) -> str:
+    """A hyperparameter as URL/control text: a choice (Lookahead's inner rule) as its id."""
+    parameter = OPTIMIZERS[optimizer_id].hyperparameter(name)
+    return parameter.choice_id(value) if parameter.is_choice else format_float(value)
 
 
 def known_keys() -> set[str]:

@@ -131,9 +131,14 @@ def test_iso_lines_match_contourpy(page, live_server):
 def test_lab_page_plays_and_reacts(page, live_server):
     page.goto(f"{live_server}/optimizers")
     wait_drawn(page)
-    # Four default optimizers drawn (GD, Momentum, RMSprop, Adam), two hidden (Nesterov, Adagrad).
+    from optimizers import OPTIMIZERS
+
+    # The default optimizers drawn (GD, Momentum, RMSprop, Adam), the others hidden: every row
+    # has a path trace (3, 5, 7, ... in display order).
     lengths = trace_lengths(page, "lab-landscape")
-    assert [lengths[i] > 1 for i in (3, 5, 7, 9, 11, 13)] == [True, True, False, False, True, True]
+    drawn = [lengths[3 + 2 * i] > 1 for i in range(len(OPTIMIZERS))]
+    assert drawn == [spec.default_enabled for spec in OPTIMIZERS.values()]
+    assert sum(drawn) == 4
     assert counter(page).startswith("step 500")
     # The landscape below, the cost chart beside: every figure is drawn from the fetched numbers.
     base = base_landscape(page)
@@ -389,10 +394,11 @@ def test_the_3d_view_toggles_and_plays(page, live_server):
 
 def test_every_formula_the_lab_shows_is_typeset(page, live_server):
     from landscapes import LANDSCAPES
+    from optimizers import OPTIMIZERS
 
-    # Every optimizer, each with another schedule, and gradient noise: every line of the panel.
-    query = (
-        "nesterov.on=1&adagrad.on=1&gd.schedule=inverse_time&momentum.schedule=exponential"
+    # Every optimizer, several with another schedule, and gradient noise: every line of the panel.
+    query = "&".join(f"{rule_id}.on=1" for rule_id in OPTIMIZERS) + (
+        "&gd.schedule=inverse_time&momentum.schedule=exponential"
         "&nesterov.schedule=step&adagrad.schedule=warmup_cosine&noise=0.1"
     )
     page.goto(f"{live_server}/optimizers?{query}")
@@ -402,7 +408,7 @@ def test_every_formula_the_lab_shows_is_typeset(page, live_server):
         " Array.from(document.querySelectorAll('#lab-equations .tex')).every(el => el.querySelector('.katex'))",
         timeout=20_000,
     )
-    assert page.locator("#lab-equations .eq-block:visible").count() == 6
+    assert page.locator("#lab-equations .eq-block:visible").count() == len(OPTIMIZERS)
     assert page.locator("#lab-equations .tex-error, #lab-equations .katex-error").count() == 0
     assert page.locator("#lab-gradient .katex").count() == 1
     assert "σ" in page.inner_text("#lab-gradient")

@@ -21,6 +21,7 @@ from lab_http import (
 )
 
 from landscapes import get_landscape
+from optimizers import OPTIMIZERS
 from optimizers.config import OptimizerConfig
 from optimizers.engine import trajectories
 from serving.api import IMMUTABLE, VERSION_KEY
@@ -62,7 +63,9 @@ def test_first_open_names_the_default_run_without_a_figure(client):
     page = open_lab(client)
     data = page["lab-data"]["data"]
     assert [r["id"] for r in data["rows"] if r["enabled"]] == ["gd", "momentum", "rmsprop", "adam"]
-    assert len(data["rows"]) == 6 and data["view"] == "contour" and data["steps"] == 500
+    assert (
+        len(data["rows"]) == len(OPTIMIZERS) and data["view"] == "contour" and data["steps"] == 500
+    )
     assert page["lab-messages"]["children"] == []
     assert page["lab-formula"]["children"] == get_landscape("himmelblau").latex
     _, meta, arrays = get_data(client, run_url(data))
@@ -410,3 +413,13 @@ def test_hypothesis_garbage_run_queries_never_give_a_500(client, pairs, raw):
             assert isinstance(response.get_json()["error"], str)
         else:
             assert response.data[:4] == b"LVZ1"
+
+
+def test_equation_block_names_lookaheads_inner_rule(dash_app):
+    from pages.optimizer_lab import equation_blocks
+
+    settings, messages, _ = from_query("lookahead.on=1&lookahead.inner=rmsprop")
+    assert messages == []
+    block = next(b for b in equation_blocks(settings) if b.id == "lookahead")
+    assert block.values["A"] == OPTIMIZERS["rmsprop"].title
+    assert block.values["k"] == "5" and block.values["α"] == "0.5"

@@ -79,6 +79,16 @@ def test_no_recompilation_when_any_number_changes() -> None:
         ),
         dict(configs=with_("gd", enabled=False)),
         dict(configs=base[:2]),
+        # rows: any rule in any row, repeats, a wrapper's inner rule, more rows than one call
+        dict(configs=[OptimizerConfig("gd", lr=0.01), OptimizerConfig("gd", lr=0.013)]),
+        dict(configs=[OptimizerConfig("adam", hyperparams={"beta1": b}) for b in (0.5, 0.9)]),
+        dict(configs=[OptimizerConfig(o) for o in reversed(tuple(OPTIMIZERS))]),
+        dict(configs=[OptimizerConfig("lookahead", hyperparams={"inner": "lion", "k": 3})]),
+        dict(configs=[OptimizerConfig("lion"), OptimizerConfig("adadelta")]),
+        *(
+            dict(configs=[OptimizerConfig("adamw", schedule=schedule)])
+            for schedule in ("cyclic", "one_cycle", "sgdr")
+        ),
         dict(start=(1.5, -2.25)),
         dict(noise_sigma=0.7),
         dict(noise_sigma=0.7, seed=99),
@@ -101,6 +111,48 @@ def test_no_recompilation_when_any_number_changes() -> None:
             trajectories(**args)
     assert events == []
     assert program_module.simulate._cache_size() == cache_size == len(STEP_BUCKETS)
+
+
+def test_repeated_rows_are_independent_runs() -> None:
+    """Any rule in any row, repeats allowed: each row equals its own run alone."""
+    configs = [
+        OptimizerConfig("gd", lr=0.01),
+        OptimizerConfig("gd", lr=0.013),
+        OptimizerConfig("adam", hyperparams={"beta1": 0.9}),
+        OptimizerConfig("adam", hyperparams={"beta1": 0.5}),
+    ]
+    start = get_landscape("valley").start
+    rows = trajectories("valley", start, configs, 200)
+    assert [r.optimizer for r in rows] == ["gd", "gd", "adam", "adam"]
+    for row, config in zip(rows, configs, strict=True):
+        (alone,) = trajectories("valley", start, [config], 200)
+        np.testing.assert_array_equal(row.path, alone.path)
+    assert not np.allclose(rows[0].path[:20], rows[1].path[:20])
+    assert not np.allclose(rows[2].path[:20], rows[3].path[:20])
+
+
+def test_more_rows_than_one_call_holds() -> None:
+    """Up to ROWS rows share one compiled call; more run in further calls of the same one."""
+    rates = [0.001 * (1 + i / 10) for i in range(program_module.ROWS + 3)]
+    configs = [OptimizerConfig("momentum", lr=rate) for rate in rates]
+    start = get_landscape("bowl").start
+    results = trajectories("bowl", start, configs, 50)
+    assert len(results) == len(configs)
+    for result, config in zip(results, configs, strict=True):
+        (alone,) = trajectories("bowl", start, [config], 50)
+        np.testing.assert_array_equal(result.path, alone.path)
+
+
+def test_lookahead_slow_weights_are_every_kth_point() -> None:
+    config = OptimizerConfig("lookahead", lr=0.001, hyperparams={"inner": "momentum", "k": 4})
+    start = get_landscape("himmelblau").start
+    (result,) = trajectories("himmelblau", start, [config], 40)
+    assert result.slow_path is not None and result.slow_path.shape == (11, 2)
+    np.testing.assert_array_equal(result.slow_path, result.path[::4])
+    expected = ref.run(
+        "lookahead", ref.himmelblau, start, 40, config.lr, hyper=config.resolved_hyperparams()
+    )
+    np.testing.assert_allclose(result.path, expected.path, rtol=1e-12)
 
 
 def test_shapes_order_and_enabled() -> None:
@@ -173,8 +225,10 @@ def test_noise_changes_paths_and_seed_is_reproducible() -> None:
 @pytest.mark.parametrize("optimizer_id", tuple(OPTIMIZERS))
 def test_divergence_is_cut_cleanly(optimizer_id: str) -> None:
     # GD-like rules blow up geometrically at 1.0 (|1 - 10 eta| = 9 per step); the adaptive
-    # ones take steps of about eta whatever the gradient, so 1e4 leaves at once.
-    lr = {"adagrad": 1e4, "rmsprop": 1e4, "adam": 1e4}.get(optimizer_id, 1.0)
+    # ones take steps of about eta whatever the gradient, so 1e4 leaves at once (AdaDelta's
+    # first steps are ~sqrt(eps / (1 - rho)) = 0.0045 eta: 1e6).
+    adaptive = {"adagrad", "rmsprop", "adam", "adamw", "lion", "lookahead"}
+    lr = 1e6 if optimizer_id == "adadelta" else 1e4 if optimizer_id in adaptive else 1.0
     landscape = get_landscape("bowl")
     config = OptimizerConfig(optimizer_id, lr=lr)
     (result,) = trajectories("bowl", landscape.start, [config], 500)
@@ -229,8 +283,6 @@ def test_invalid_arguments_raise_clear_errors() -> None:
         trajectories("bowl", start, defaults(), 0)
     with pytest.raises(ValueError, match="steps"):
         trajectories("bowl", start, defaults(), MAX_STEPS + 1)
-    with pytest.raises(ValueError, match="twice"):
-        trajectories("bowl", start, [OptimizerConfig("gd"), OptimizerConfig("gd")], 10)
     with pytest.raises(ValueError, match="finite"):
         trajectories("bowl", (float("nan"), 0.0), defaults(), 10)
     with pytest.raises(ValueError, match="noise"):
@@ -238,7 +290,7 @@ def test_invalid_arguments_raise_clear_errors() -> None:
     with pytest.raises(KeyError, match="valid"):
         OptimizerConfig("sgd")
     with pytest.raises(KeyError, match="valid"):
-        OptimizerConfig("gd", schedule="cyclic")
+        OptimizerConfig("gd", schedule="exp_range")
     with pytest.raises(ValueError, match="alpha"):
         OptimizerConfig("gd", hyperparams={"alpha": 0.9})
     with pytest.raises(ValueError, match="factor"):
@@ -284,11 +336,18 @@ def test_import_creates_no_arrays_and_compiles_nothing() -> None:
 
 
 def test_specs_are_consistent() -> None:
-    assert tuple(OPTIMIZERS) == ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
-    assert tuple(SCHEDULES) == ("constant", "inverse_time", "exponential", "step", "warmup_cosine")
+    assert tuple(OPTIMIZERS) == (
+        "gd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "lion",
+        "lookahead",
+    )  # fmt: skip
+    assert tuple(SCHEDULES) == (
+        "constant", "inverse_time", "exponential", "step", "warmup_cosine", "cyclic",
+        "one_cycle", "sgdr",
+    )  # fmt: skip
     enabled = {o for o, spec in OPTIMIZERS.items() if spec.default_enabled}
     assert enabled == {"gd", "momentum", "rmsprop", "adam"}
-    assert sorted(spec.color_index for spec in OPTIMIZERS.values()) == list(range(6))
+    colors = [spec.color for spec in OPTIMIZERS.values()]
+    assert len(set(colors)) == len(colors) and all(len(c) == 7 and c[0] == "#" for c in colors)
     for spec in OPTIMIZERS.values():
         assert spec.hyperparameters[0].name == "lr" and spec.latex and spec.note
         for parameter in spec.hyperparameters:

@@ -45,6 +45,9 @@ SCHEDULE_PARAMS = {
     "exponential": {"decay_rate": 0.01},
     "step": {"factor": 0.5, "every": 50.0},
     "warmup_cosine": {"warmup_steps": 30.0},
+    "cyclic": {"half_period": 40.0, "min_fraction": 0.2},
+    "one_cycle": {"div": 25.0, "div_final": 1e5, "pct_start": 0.25},
+    "sgdr": {"period": 50.0, "mult": 2.0, "min_fraction": 0.1},
 }
 assert tuple(SCHEDULE_PARAMS) == tuple(SCHEDULES)
 
@@ -310,7 +313,8 @@ def test_build_optimizer_keeps_float32_params_with_traced_float64_hyperparameter
         for optimizer_id in OPTIMIZERS:
             names = [p.name for p in OPTIMIZERS[optimizer_id].rule_hyperparameters]
             schedule = make_schedule("exponential", hyper["lr"], {"decay_rate": hyper["k"]}, 10)
-            tx = build_optimizer(optimizer_id, schedule, **{n: hyper[n] for n in names})
+            own = {n: hyper[n] for n in names if n != "k"} | ({"k": 5.0} if "k" in names else {})
+            tx = build_optimizer(optimizer_id, schedule, **own)
 
             def step(carry, _, tx=tx):
                 p, s = carry
@@ -323,7 +327,10 @@ def test_build_optimizer_keeps_float32_params_with_traced_float64_hyperparameter
         return results
 
     values = {"lr": 0.05, "k": 0.01, "alpha": 0.9, "gamma": 0.9, "beta1": 0.9, "beta2": 0.999}
+    # the rules added since (their own names; "k" above is the schedule's decay rate)
+    rule_values = {"rho": 0.95, "weight_decay": 0.01, "inner": 6.0, "slow_step": 0.5}
     hyper = {name: jnp.asarray(value, jnp.float64) for name, value in values.items()}
+    hyper |= {name: jnp.asarray(value, jnp.float64) for name, value in rule_values.items()}
     hyper["eps"] = jnp.asarray(1e-8, jnp.float64)
     for optimizer_id, final in train(hyper).items():
         assert final["w"].dtype == jnp.float32 and final["b"].dtype == jnp.float32, optimizer_id
@@ -334,7 +341,7 @@ def test_build_optimizer_rejects_unknown_hyperparameters() -> None:
     with pytest.raises(ValueError, match="beta1"):
         build_optimizer("rmsprop", 0.1, beta1=0.9)
     with pytest.raises(KeyError, match="valid"):
-        build_optimizer("lion", 0.1)
+        build_optimizer("sgdw", 0.1)
 
 
 # ---- the reference's own landscapes ------------------------------------------------------
