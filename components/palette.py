@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 
 OKABE_ITO = {
@@ -21,19 +22,20 @@ class _RuleColors(Mapping[str, str]):
     equations: each rule's own ``color`` (``optimizers/rules/<id>.py``: Okabe–Ito first, then
     Paul Tol's dark colours). Read on first use, so importing the palette imports no engine."""
 
+    @functools.cached_property
     def _colors(self) -> Mapping[str, str]:
         from optimizers.rules import RULES
 
         return {rule_id: rule.color for rule_id, rule in RULES.items()}
 
     def __getitem__(self, optimizer_id: str) -> str:
-        return self._colors()[optimizer_id]
+        return self._colors[optimizer_id]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._colors())
+        return iter(self._colors)
 
     def __len__(self) -> int:
-        return len(self._colors())
+        return len(self._colors)
 
 
 OPTIMIZER_COLORS: Mapping[str, str] = _RuleColors()

@@ -1,21 +1,25 @@
 """Optimizer lab page: pick a landscape and a start, pick optimizers, watch them walk downhill.
 
-The server sends numbers, the browser draws. The one callback turns a control change into
-validated settings (settings/optimizer_lab.py) and answers with a small store, `lab-data`:
+The server sends numbers, the browser draws. The controls' values reach the server as one
+store, `lab-controls` ({"values": {key: value}, "changed": [key]}, filled in the browser by
+assets/core/fields.js): Dash's per-input preparation of ~190 pattern-matched fields was two
+thirds of the callback's time. The one server callback turns a change into validated settings
+(settings/optimizer_lab.py) and answers with a small store, `lab-data`:
 
-    {"query": <canonical settings query>, "landscape", "view", "steps", "start",
+    {"query": <canonical settings query>, "landscape", "view", "steps", "start", "start_text",
      "rows": [{"id", "title", "color", "enabled"}, ...],           (every row, table order)
      "fetch": [<landscape grid URL>, <run URL>]}
 
-plus the messages, the w₁/w₂ text and, only when they change, the equations panel, the formula
-and the note. The browser (assets/lab/*.js) fetches both URLs (`/api/landscape/<id>.bin`,
-`/api/lab/run.bin`, immutable and shared-cached), draws every figure and plays the run; no
-figure is built here. The page opens with `lab-data` already in its layout, so a first visit
+plus the messages and, only when they change, the equations panel, the formula and the note
+(the w₁, w₂ boxes follow `start_text` in the browser). The browser (assets/lab/*.js) fetches
+both URLs (`/api/landscape/<id>.bin`, `/api/lab/run.bin`, immutable and shared-cached), draws
+every figure and plays the run; no figure is built here. The page opens with `lab-data` already in its layout, so a first visit
 costs no callback round trip before the fetches.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 from urllib.parse import urlencode
@@ -75,6 +79,8 @@ def lab_data(settings: LabSettings) -> dict[str, Any]:
         "view": settings.view,
         "steps": settings.steps,
         "start": [settings.start[0], settings.start[1]],
+        # What the w₁, w₂ boxes show (assets/lab/page.js writes them when they differ).
+        "start_text": [format_float(v) for v in settings.start],
         "rows": [
             {
                 "id": row.id,
@@ -95,13 +101,22 @@ def lab_data(settings: LabSettings) -> dict[str, Any]:
 def previous_settings(data: Any) -> LabSettings:
     """The settings the page shows now, read back from its `lab-data` store's query."""
     query = data.get("query") if isinstance(data, dict) else None
-    settings, _, _ = from_query(query if isinstance(query, str) else "")
+    return _settings_of_query(query if isinstance(query, str) else "")
+
+
+@functools.lru_cache(maxsize=512)
+def _settings_of_query(query: str) -> LabSettings:
+    """`from_query`'s settings, parsed once per distinct query (bounded: 512 of ~3 KB; every
+    callback reads the page's current query back)."""
+    settings, _, _ = from_query(query)
     return settings
 
 
 # ---- text panels -----------------------------------------------------------------------------
-def equation_blocks(settings: LabSettings) -> list[EquationBlock]:
-    """One block per optimizer row (disabled ones too: the page hides them)."""
+@functools.lru_cache(maxsize=256)
+def equation_blocks(settings: LabSettings) -> tuple[EquationBlock, ...]:
+    """One block per optimizer row (disabled ones too: the page hides them); computed once per
+    distinct settings (bounded: 256 of ~10 KB), as every callback compares two."""
     blocks = []
     for row in settings.optimizers:
         spec = OPTIMIZERS[row.id]
@@ -132,7 +147,7 @@ def equation_blocks(settings: LabSettings) -> list[EquationBlock]:
                 enabled=row.enabled,
             )
         )
-    return blocks
+    return tuple(blocks)
 
 
 def gradient_latex(settings: LabSettings) -> str:
@@ -176,6 +191,9 @@ def layout(**query: str) -> html.Div:
     return html.Div(
         [
             dcc.Store(id="lab-data", data=lab_data(settings)),
+            # Every control's value in one dictionary (assets/core/fields.js): the one input
+            # of the server callback.
+            dcc.Store(id="lab-controls"),
             # Keys of the rejected values (outlined); "link" while the link's messages show.
             dcc.Store(id="lab-invalid", data=["link"] if messages else []),
             dcc.Store(id="lab-click"),
@@ -313,10 +331,22 @@ def layout(**query: str) -> html.Div:
 
 
 # ---- the server callbacks --------------------------------------------------------------------
-def raw_from_controls(fields: list[dict[str, Any]], previous: LabSettings) -> dict[str, Any]:
+def controls_of(store: Any) -> tuple[dict[str, Any], list[str]]:
+    """The controls' values by key and the keys whose change fired the callback, from the
+    `lab-controls` store (assets/core/fields.js). Anything malformed reads as nothing."""
+    if not isinstance(store, dict):
+        return {}, []
+    values, changed = store.get("values"), store.get("changed")
+    values = (
+        {k: v for k, v in values.items() if isinstance(k, str)} if isinstance(values, dict) else {}
+    )
+    changed = [k for k in changed if isinstance(k, str)] if isinstance(changed, list) else []
+    return values, changed
+
+
+def raw_from_controls(by_key: dict[str, Any], previous: LabSettings) -> dict[str, Any]:
     """Control values keyed by the settings vocabulary (only the chosen schedule's parameters)."""
     raw: dict[str, Any] = {}
-    by_key = {f["id"]["key"]: f.get("value") for f in fields}
     previous_flat = previous.to_flat()
     for key, value in by_key.items():
         if key == "view":
@@ -425,34 +455,30 @@ EQUATION_OUTPUTS = [
     Output("lab-data", "data"),
     Output("lab-messages", "children"),
     Output("lab-invalid", "data"),
-    Output({"type": FIELD, "key": "w1"}, "value"),
-    Output({"type": FIELD, "key": "w2"}, "value"),
     Output("lab-formula", "children"),
     Output("lab-note", "children"),
     *EQUATION_OUTPUTS,
-    Input({"type": FIELD, "key": ALL}, "value"),
+    Input("lab-controls", "data"),
     State("lab-data", "data"),
     State("lab-invalid", "data"),
     prevent_initial_call=True,
 )
-def update_lab(_values, data, shown_invalid):  # type: ignore[no-untyped-def]
+def update_lab(controls, data, shown_invalid):  # type: ignore[no-untyped-def]
     """Controls → validated settings → the store naming what to fetch, and what changed in the
     text panels (formula and note with the landscape; the equations' parts).
 
     Whatever the page shows already is not sent again (no_update): every prop Dash sets costs
-    the browser a re-render and a pass over the callback graph.
+    the browser a re-render and a pass over the callback graph. The w₁, w₂ boxes follow the
+    store's `start_text` in the browser (a new landscape's start; a start typed as "1.50").
     """
     previous = previous_settings(data)
-    fields = ctx.inputs_list[0]
-    raw = raw_from_controls(fields, previous)
-    trigger = ctx.triggered_id
-    if isinstance(trigger, dict) and trigger.get("key") == "landscape":
+    values, changed = controls_of(controls)
+    raw = raw_from_controls(values, previous)
+    if "landscape" in changed:
         raw.pop("w1", None)  # a new landscape starts from its own default start
         raw.pop("w2", None)
     settings, rejected = parse_flat_detailed(raw, previous)
 
-    typed = {f["id"]["key"]: f.get("value") for f in fields}
-    start_text = [format_float(v) for v in settings.start]
     invalid = sorted(rejected)
     was_invalid = shown_invalid if isinstance(shown_invalid, list) else None
     # Messages are shown exactly when some value is rejected (the page starts with the link's).
@@ -463,15 +489,19 @@ def update_lab(_values, data, shown_invalid):  # type: ignore[no-untyped-def]
         dash.no_update if settings == previous else lab_data(settings),
         dash.no_update if quiet else message_list(list(rejected.values())),
         dash.no_update if invalid == was_invalid else invalid,
-        dash.no_update if typed.get("w1") == start_text[0] else start_text[0],
-        dash.no_update if typed.get("w2") == start_text[1] else start_text[1],
         landscape.latex if landscape_changed else dash.no_update,
         landscape.note if landscape_changed else dash.no_update,
         *equation_updates(settings, previous),
     )
 
 
-# ---- browser-side wiring (functions in assets/lab/page.js) ------------------------------------
+# ---- browser-side wiring (assets/core/fields.js, assets/lab/page.js) ----------------------------
+clientside_callback(
+    ClientsideFunction("lossvizFields", "collect"),
+    Output("lab-controls", "data"),
+    Input({"type": FIELD, "key": ALL}, "value"),
+    prevent_initial_call=True,
+)
 clientside_callback(
     ClientsideFunction("lossvizLab", "load"),
     Output("lab-player-sync", "children"),

@@ -2,7 +2,8 @@
 
 It keeps every component's props from the layout and the callback responses, builds the exact
 POST /_dash-update-component bodies (pattern-matching ALL ids included), and lists what the
-renderer fires next (initial callbacks of new components, chained callbacks), and which
+renderer fires next (initial callbacks of new components, chained callbacks, through the app's
+own clientside helpers it emulates: ``CLIENTSIDE``), and which
 immutable URLs a response asks the browser to GET (stores whose data has a `"fetch": [url, ...]`
 list, the app's convention for heavy data). Used by the warm-up (to open the gallery presets
 in-process), the load benchmark and the cluster test.
@@ -11,7 +12,7 @@ in-process), the load benchmark and the cluster test.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -147,24 +148,41 @@ class DashState:
                         found.append(pair)
         return found
 
+    @staticmethod
+    def _hits(spec: dict[str, Any], changed: list[tuple[Any, str]]) -> bool:
+        """Whether one of `changed` (id, prop) is among `spec`'s inputs."""
+        for item in spec["inputs"]:
+            for component_id, prop in changed:
+                if item["property"] != prop:
+                    continue
+                raw = item["id"]
+                if raw.startswith("{"):
+                    if isinstance(component_id, dict) and _matches(json.loads(raw), component_id):
+                        return True
+                elif raw == component_id:
+                    return True
+        return False
+
+    def _run_clientside(self, changed: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
+        """Run the emulated clientside callbacks `changed` fires (``CLIENTSIDE``), writing their
+        outputs into the props; returns the (id, prop) they set."""
+        written: list[tuple[Any, str]] = []
+        for spec in self.dependencies:
+            function = spec.get("clientside_function") or {}
+            emulate = CLIENTSIDE.get((function.get("namespace"), function.get("function_name")))
+            if emulate is None or not self._hits(spec, changed):
+                continue
+            raw, _, prop = spec["output"].rpartition(".")
+            self.props.setdefault(raw, {})[prop] = emulate(self, spec, changed)
+            self.ids.setdefault(raw, raw)
+            written.append((raw, prop))
+        return written
+
     def triggered_by(self, changed: list[tuple[Any, str]]) -> list[dict[str, Any]]:
-        """Server callbacks with one of `changed` (id, prop) among their inputs."""
-        found = []
-        for spec in self.server_callbacks():
-            for item in spec["inputs"]:
-                for component_id, prop in changed:
-                    if item["property"] != prop:
-                        continue
-                    raw = item["id"]
-                    if raw.startswith("{"):
-                        hit = isinstance(component_id, dict) and _matches(
-                            json.loads(raw), component_id
-                        )
-                    else:
-                        hit = raw == component_id
-                    if hit and spec not in found:
-                        found.append(spec)
-        return found
+        """Server callbacks with one of `changed` (id, prop) among their inputs, directly or
+        through an emulated clientside callback (whose output then holds its new value)."""
+        changed = changed + self._run_clientside(changed)
+        return [spec for spec in self.server_callbacks() if self._hits(spec, changed)]
 
     def initial_callbacks(self, new_keys: list[str]) -> list[dict[str, Any]]:
         """Callbacks the renderer fires when `new_keys` components appear (not prevented)."""
@@ -271,6 +289,31 @@ class DashState:
             if isinstance(value, dict) and isinstance(value.get("fetch"), list):
                 urls += [u for u in value["fetch"] if isinstance(u, str) and u]
         return list(dict.fromkeys(urls))
+
+
+def collect_fields(
+    state: DashState, spec: dict[str, Any], changed: list[tuple[Any, str]]
+) -> dict[str, Any]:
+    """assets/core/fields.js `collect`: every field's value by key, and the changed keys."""
+    (item,) = spec["inputs"]
+    entries = state._expand(item)
+    pattern = json.loads(item["id"])
+    return {
+        "values": {entry["id"]["key"]: entry["value"] for entry in entries},
+        "changed": [
+            component_id["key"]
+            for component_id, prop in changed
+            if isinstance(component_id, dict)
+            and prop == item["property"]
+            and _matches(pattern, component_id)
+        ],
+    }
+
+
+CLIENTSIDE: dict[tuple[str, str], Callable[..., Any]] = {
+    ("lossvizFields", "collect"): collect_fields,
+}
+"""Clientside functions the simulated browser runs (namespace, name) -> emulation."""
 
 
 def side_errors(payload: Mapping[str, Any]) -> list[str]:

@@ -16,8 +16,11 @@ SIGNIFICANT_DIGITS = 10
 
 
 def canonical_float(value: float) -> float:
-    """`value` rounded to SIGNIFICANT_DIGITS significant digits (stable across float noise)."""
-    if value == 0 or not math.isfinite(value):
+    """`value` rounded to SIGNIFICANT_DIGITS significant digits (stable across float noise);
+    −0 is 0 (it passes `>= 0` checks, yet NumPy's samplers and sign tests tell it apart)."""
+    if value == 0:
+        return 0.0
+    if not math.isfinite(value):
         return float(value)
     return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
 

@@ -14,8 +14,10 @@ page is the default the engine uses.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlencode
 
@@ -104,7 +106,11 @@ class LabSettings:
 
     # ---- flat vocabulary -------------------------------------------------------------------
     def to_flat(self) -> dict[str, str]:
-        """Every setting as text, keyed by the URL vocabulary."""
+        """Every setting as text, keyed by the URL vocabulary (a fresh dict; computed once per
+        distinct settings: a callback reads it several times)."""
+        return dict(_flat_items(self))
+
+    def _flat(self) -> dict[str, str]:
         flat = {
             "landscape": self.landscape,
             "w1": format_float(self.start[0]),
@@ -126,10 +132,9 @@ class LabSettings:
 
     def to_query(self, passthrough: Mapping[str, str] | None = None) -> str:
         """The query string (no '?') holding what differs from the defaults."""
-        base = LabSettings.default(self.landscape).to_flat()
-        base["landscape"] = DEFAULT_LANDSCAPE
-        mine = self.to_flat()
-        items = [(k, v) for k, v in mine.items() if base.get(k) != v]
+        base = _default_flat(self.landscape)
+        mine = _flat_items(self)
+        items = [(k, v) for k, v in mine if base.get(k) != v]
         items += [(k, v) for k, v in (passthrough or {}).items() if k in PASSTHROUGH_KEYS]
         return urlencode(items, safe=",")
 
@@ -150,6 +155,21 @@ class LabSettings:
             )
             parts.append(f"{row.id}:{format_float(row.lr)}:{row.schedule}:{values}")
         return "|".join(parts)
+
+
+@functools.lru_cache(maxsize=512)
+def _flat_items(settings: LabSettings) -> tuple[tuple[str, str], ...]:
+    """``settings``' flat text (bounded: 512 settings of ~3 KB)."""
+    return tuple(settings._flat().items())
+
+
+@functools.lru_cache(maxsize=64)
+def _default_flat(landscape: str) -> Mapping[str, str]:
+    """The default settings' flat text on ``landscape``, with the default landscape's id (what
+    a query leaves out)."""
+    base = LabSettings.default(landscape).to_flat()
+    base["landscape"] = DEFAULT_LANDSCAPE
+    return MappingProxyType(base)
 
 
 def parse_flat(

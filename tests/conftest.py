@@ -81,14 +81,26 @@ class PageWatch:
         self.page = page
         self.console_errors: list[str] = []
         self.callback_requests: list[str] = []
+        # (the callback's "output" string, HTTP status) of every answered callback request
+        self.callback_responses: list[tuple[str, int]] = []
         self.external_requests: list[str] = []
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.console_errors.append(f"pageerror: {error}"))
         page.on("request", self._on_request)
+        page.on("response", self._on_response)
 
     def _on_console(self, message) -> None:
         if message.type == "error":
             self.console_errors.append(message.text)
+
+    def _on_response(self, response) -> None:
+        if "/_dash-update-component" not in response.url:
+            return
+        try:
+            output = str((response.request.post_data_json or {}).get("output", ""))
+        except ValueError:
+            output = ""
+        self.callback_responses.append((output, response.status))
 
     def _on_request(self, request) -> None:
         url = request.url

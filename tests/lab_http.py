@@ -14,8 +14,6 @@ LAB_OUTPUTS = [
     {"id": "lab-data", "property": "data"},
     {"id": "lab-messages", "property": "children"},
     {"id": "lab-invalid", "property": "data"},
-    {"id": {"key": "w1", "type": FIELD}, "property": "value"},
-    {"id": {"key": "w2", "type": FIELD}, "property": "value"},
     {"id": "lab-formula", "property": "children"},
     {"id": "lab-note", "property": "children"},
 ]
@@ -101,25 +99,24 @@ def lab_request_body(
     changed_key: str | None,
     invalid: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The lab callback's request: every control's value; as state the `lab-data` store and
-    the keys the page outlines as rejected (`lab-invalid`, [] on a clean page)."""
-    keys = lab_field_keys()
+    """The lab callback's request: the `lab-controls` store as assets/core/fields.js fills it
+    (every control's value, the changed key); as state the `lab-data` store and the keys the
+    page outlines as rejected (`lab-invalid`, [] on a clean page)."""
     outputs = lab_outputs()
     output_text = ".." + "...".join(_output_string(o) for o in outputs) + ".."
-    changed = []
-    if changed_key:
-        changed = [json.dumps(_field(changed_key), separators=(",", ":")) + ".value"]
+    controls = {
+        "values": {k: values.get(k) for k in lab_field_keys()},
+        "changed": [changed_key] if changed_key else [],
+    }
     return {
         "output": output_text,
         "outputs": outputs,
-        "inputs": [
-            [{"id": _field(k), "property": "value", "value": values.get(k)} for k in keys],
-        ],
+        "inputs": [{"id": "lab-controls", "property": "data", "value": controls}],
         "state": [
             {"id": "lab-data", "property": "data", "value": data},
             {"id": "lab-invalid", "property": "data", "value": [] if invalid is None else invalid},
         ],
-        "changedPropIds": changed,
+        "changedPropIds": ["lab-controls.data"],
     }
 
 

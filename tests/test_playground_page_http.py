@@ -508,3 +508,16 @@ def test_link_reproduces_the_settings(client, page_module):
     # The layout names the link's run, so the browser fetches it without waiting.
     assert "playground\\u002frun.bin?data=spiral&hidden=8,8,4" in text
     assert "dcc.Graph" not in text and '"type":"Graph"' not in text
+
+
+@pytest.mark.parametrize("text", ["-0", "-0.0", "-0e5"])
+def test_minus_zero_is_zero(client, version, text):
+    """−0 passes `>= 0` but NumPy's samplers refuse it: it reads as 0, on the page and in a
+    run URL (it showed "Something went wrong")."""
+    settings, messages, _ = from_query(urlencode({"noise": text}))
+    assert messages == [] and settings == from_query("noise=0")[0]
+    assert str(settings.config.noise) == "0.0"
+    meta, arrays = fetch_run(client, f"/api/playground/run.bin?noise={text}&v={version}")
+    reference, reference_arrays = fetch_run(client, f"/api/playground/run.bin?noise=0&v={version}")
+    assert meta == reference
+    np.testing.assert_array_equal(arrays["trainLoss"], reference_arrays["trainLoss"])

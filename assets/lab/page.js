@@ -4,8 +4,10 @@
  *   load(data)                   a new `lab-data` store: the address bar follows the settings
  *                                (no reload; the classroom keys hide= and present= stay), each
  *                                row shows its schedule's parameters, then fetch and draw
- *                                (assets/lab/main.js). One callback, not three: every clientside
- *                                callback costs Dash a pass over its callback graph.
+ *                                (assets/lab/main.js); the w₁, w₂ boxes show the start the
+ *                                server settled on (a new landscape's own; "1.50" as "1.5").
+ *                                One callback, not three: every clientside callback costs
+ *                                Dash a pass over its callback graph.
  *   markInvalid(keys)            outline the boxes whose values were rejected
  * Each returns no_update for its dummy output.
  */
@@ -27,7 +29,20 @@
     if (window.LossViz && window.LossViz.lab) window.LossViz.lab.load(data);
     syncUrl(data);
     if (data && data.rows) showSchedules(data.rows);
+    if (data && Array.isArray(data.start_text)) showStart(data.start_text);
     return noUpdate();
+  }
+
+  /* Writes a start box only when its text differs: through Dash (set_props), so the controls
+   * store sees it too; the server then finds nothing changed. */
+  function showStart(texts) {
+    ["w1", "w2"].forEach((key, i) => {
+      const id = { key, type: "lab-field" };
+      const input = document.getElementById(JSON.stringify(id));
+      if (input && typeof texts[i] === "string" && input.value !== texts[i]) {
+        window.dash_clientside.set_props(id, { value: texts[i] });
+      }
+    });
   }
 
   function syncUrl(data) {
