@@ -7,7 +7,7 @@ Metadata (what the UI shows; defaults shown are the defaults used)::
     OPTIMIZERS: Mapping[str, OptimizerSpec]   = RULES, one file each in optimizers/rules/:
         gd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamw, lion, lookahead
     OptimizerSpec(id, title, hyperparameters, latex, note, default_enabled, color, order,
-                  state, update, init_state, slow_path, wraps)     (optimizers/rule.py)
+                  state, update, init_state, slow_steps, wraps)     (optimizers/rule.py)
         hyperparameters[0] is the learning rate "lr" (eta_0); .rule_hyperparameters the rest;
         update(state, g, eta, t, hyper, theta) -> (state, u): the rule, run by every engine
     SCHEDULES: Mapping[str, ScheduleSpec]     constant, inverse_time, exponential, step,
@@ -23,7 +23,7 @@ Trajectories on a 2-D landscape (the optimizer lab; two compiled programs, up to
         one Trajectory per enabled config (a row): any rule in any row, repeats allowed
     OptimizerConfig(optimizer, enabled, lr, schedule, schedule_params, hyperparams)
     OptimizerConfig.default(optimizer_id)
-    Trajectory(optimizer, path[k+1, 2], loss[k+1], lr[k], diverged_at, slow_path)
+    Trajectory(optimizer, path[k+1, 2], loss[k+1], lr[k], diverged_at, slow_path, slow_steps)
     warm_up()                                 compile both programs (per worker, after fork)
     gradient_noise(seed, steps)               the xi_t of g_t = grad R + sigma xi_t (NumPy)
 

@@ -55,11 +55,13 @@ STEP_BUCKETS: tuple[int, ...] = (1000, MAX_STEPS)
 exactly its own number of steps (a runtime loop bound); only the buffers have the capacity's
 size (one 5000-row program for everything cost ~0.25 ms more per call)."""
 
-BRANCH_PER_STEP: Mapping[int, bool] = MappingProxyType({1000: False, MAX_STEPS: True})
-"""Landscape dispatch of each program (``program.simulate``): up to 1000 steps (the default
-and most runs) one branch per landscape around the whole loop, ~0.6 us per step for all six
-optimizers but ~2.5 s of CPU to compile (~4 s under load); longer runs a switch inside every
-step, ~1 us per step and ~1.2 s to compile (2-core machine)."""
+BRANCH_PER_STEP: Mapping[int, bool] = MappingProxyType({1000: True, MAX_STEPS: True})
+"""Landscape dispatch of each catalog program (``program.simulate``): a switch inside every
+step. One branch per landscape around the whole loop is ~35 % faster per step (1.5 instead of
+2.2 ms for 500 steps of the four default rows on Rosenbrock) but compiles the loop once per
+landscape: ~12 s of CPU instead of ~2.6 s with every rule of the registry in the step (2-core
+machine), which a class server pays on every restart without a compile cache, and under load.
+The default landscape has its own program without a switch (``FAST_START_CAPACITY``)."""
 
 FAST_START_CAPACITY = STEP_BUCKETS[0]
 """Runs of the default landscape up to this many steps (the lab's first page, and most runs)
@@ -78,7 +80,7 @@ class Trajectory:
     learning rate of the update theta_k -> theta_{k+1} (n values). ``diverged_at`` = index of
     the first invalid point (then n + 1 == diverged_at), else ``None``. ``slow_path``: for a
     rule keeping points apart from theta (Lookahead's slow weights phi_0, phi_1, ...), those
-    points ``[m, 2]``; else ``None``.
+    points ``[m, 2]``, which are the path's points at ``slow_steps`` (``[m]``); else ``None``.
     """
 
     optimizer: str
@@ -87,6 +89,7 @@ class Trajectory:
     lr: np.ndarray
     diverged_at: int | None
     slow_path: np.ndarray | None = None
+    slow_steps: np.ndarray | None = None
 
     @property
     def steps(self) -> int:
@@ -226,9 +229,10 @@ def run_engine(
             points = steps + 1 if diverged_at < 0 else diverged_at
             path = np.array(history[:points, row, :2])
             rule = rules.RULES[config.optimizer]
-            slow = None
-            if rule.slow_path is not None:
-                slow = rule.slow_path(path, config.resolved_hyperparams())
+            slow = slow_steps = None
+            if rule.slow_steps is not None:
+                slow_steps = np.asarray(rule.slow_steps(points, config.resolved_hyperparams()))
+                slow = np.ascontiguousarray(path[slow_steps])
             results.append(
                 Trajectory(
                     optimizer=config.optimizer,
@@ -237,6 +241,7 @@ def run_engine(
                     lr=np.array(step_inputs[: points - 1, ETA.start + row]),
                     diverged_at=None if diverged_at < 0 else diverged_at,
                     slow_path=slow,
+                    slow_steps=slow_steps,
                 )
             )
     return results
@@ -281,7 +286,7 @@ def trajectories(
 def warm_up_program(name: str) -> None:
     """Compile (or load from the persistent cache) program ``name`` of ``PROGRAMS``.
 
-    Cold, on the 2-core machine: "default" ~0.6 s, "steps<=1000" ~3 s, "steps<=5000" ~1.5 s
+    Cold, on the 2-core machine: "default" ~1.5 s, "steps<=1000" ~2.6 s, "steps<=5000" ~3.5 s
     (wall, one worker alone); with the persistent compilation cache (jax_config.py) each
     loads in ~0.1–0.6 s (tracing is not cached).
     """

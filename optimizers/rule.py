@@ -100,9 +100,9 @@ class OptimizerSpec:
     equations, one display line each, and must say what ``update`` computes. ``order`` sorts the
     registry (display order); ``color`` is the rule's colour in every figure. ``state`` is a
     NamedTuple type whose fields are θ-shaped arrays starting at zero; ``init_state(zero)``
-    builds it (override for nested states, e.g. a wrapper's). ``slow_path(path, values)``, for a
-    rule that keeps points apart from θ, returns them from the trajectory (Lookahead's slow
-    weights φ). ``wraps`` names the hyperparameter choosing an inner rule (a wrapper rule).
+    builds it (override for nested states, e.g. a wrapper's). ``slow_steps(points, values)``,
+    for a rule that keeps points apart from θ that some θ_t equal, returns those steps t of a
+    run of ``points`` points (Lookahead's slow weights: φ_j = θ_{jk}). ``wraps`` names the hyperparameter choosing an inner rule (a wrapper rule).
     """
 
     id: str
@@ -116,7 +116,7 @@ class OptimizerSpec:
     state: type
     update: Update
     init_state: Callable[[Any], Any] | None = None
-    slow_path: Callable[[Any, Mapping[str, float]], Any] | None = None
+    slow_steps: Callable[[int, Mapping[str, float]], Any] | None = None
     wraps: str | None = None
 
     @property

@@ -322,6 +322,46 @@ def test_a_diverging_optimizer_is_labelled(page, live_server):
     assert symbol == "x"
 
 
+SLOW_TRACE = """() => {
+    const gd = document.querySelector('#lab-landscape .js-plotly-plot');
+    const slow = gd && gd.data ? gd.data.find((t) => t.uid === 'slow-lookahead') : null;
+    const path = gd && gd.data ? gd.data[3 + 2 * ROW] : null;
+    return slow && slow.x ? {
+        slow: Array.from(slow.x).map((x, j) => [x, slow.y[j]]),
+        path: Array.from(path.x).map((x, k) => [x, path.y[k]]),
+    } : null;
+}"""
+
+
+def test_lookahead_draws_its_slow_weights(page, live_server):
+    """Lookahead's slow weights φ_j = θ_{jk} are a second path, as far as the step reached."""
+    from optimizers import OPTIMIZERS
+
+    row = list(OPTIMIZERS).index("lookahead")
+    script = SLOW_TRACE.replace("ROW", str(row))
+    off = "&".join(f"{o}.on=0" for o, spec in OPTIMIZERS.items() if spec.default_enabled)
+    page.goto(f"{live_server}/optimizers?{off}&lookahead.on=1&lookahead.k=5&steps=60")
+    page.wait_for_function(f"() => ({script})() !== null", timeout=30_000)
+    page.wait_for_function("() => document.getElementById('lab-status').hidden", timeout=30_000)
+    drawn = page.evaluate(script)
+    assert len(drawn["path"]) == 61 and len(drawn["slow"]) == 13  # φ at steps 0, 5, …, 60
+    for j, point in enumerate(drawn["slow"]):
+        assert point == pytest.approx(drawn["path"][5 * j])
+    # Back to step 0, then 11 steps: φ_0, φ_1, φ_2 (steps 0, 5, 10) are reached.
+    page.click("[data-player='lab'][data-action='reset']")
+    for _ in range(11):
+        page.click("[data-player='lab'][data-action='step']")
+    assert counter(page).startswith("step 11 ")
+    assert len(page.evaluate(script)["slow"]) == 3
+    # Played to the end, every φ shows again.
+    page.click("[data-player='lab'][data-action='play']")
+    page.wait_for_function(
+        "() => document.querySelector(\"[data-player='lab'][data-role='counter']\").textContent.startsWith('step 60')",
+        timeout=30_000,
+    )
+    page.wait_for_function(f"() => ({script})().slow.length === 13", timeout=10_000)
+
+
 def test_the_3d_view_toggles_and_plays(page, live_server):
     page.goto(f"{live_server}/optimizers")
     wait_drawn(page)

@@ -109,6 +109,14 @@ def test_the_run_sent_is_the_engine_run(client):
     assert meta["table"]["columns"][1] == "J after 500 steps"
 
 
+def test_lookahead_sends_the_steps_of_its_slow_weights(client):
+    data = first_data(client, "?lookahead.on=1&lookahead.k=7&steps=100")
+    _, _, arrays = get_data(client, run_url(data))
+    np.testing.assert_array_equal(arrays["lookahead.slow_steps"], np.arange(0, 101, 7))
+    assert arrays["lookahead.slow_steps"].dtype == np.int32
+    assert not any(key.endswith(".slow_steps") and key != "lookahead.slow_steps" for key in arrays)
+
+
 def test_a_schedule_sends_its_learning_rates(client):
     settings = LabSettings.default()
     rows = tuple(

@@ -149,6 +149,7 @@ def test_lookahead_slow_weights_are_every_kth_point() -> None:
     (result,) = trajectories("himmelblau", start, [config], 40)
     assert result.slow_path is not None and result.slow_path.shape == (11, 2)
     np.testing.assert_array_equal(result.slow_path, result.path[::4])
+    np.testing.assert_array_equal(result.slow_steps, np.arange(0, len(result.path), 4))
     expected = ref.run(
         "lookahead", ref.himmelblau, start, 40, config.lr, hyper=config.resolved_hyperparams()
     )

@@ -13,7 +13,9 @@
  *
  * Overlay traces (fixed order, shared with the 3-D view): 0 saddle points, 1 minima, 2 an empty
  * placeholder (the 3-D start point; here the start is layout shape 0, draggable), then for
- * table row i: FIRST_PATH_TRACE + 2i its path, FIRST_PATH_TRACE + 2i + 1 its head.
+ * table row i: FIRST_PATH_TRACE + 2i its path, FIRST_PATH_TRACE + 2i + 1 its head; after every
+ * row, one trace per run with slow weights (Lookahead's φ: a thinner, paler path with a dot
+ * per φ_j, as far as step k has reached; found by its uid "slow-<id>").
  *
  *   drawBase(Plotly, gd, landscape)                 the heatmap, colour bar and iso-lines
  *   contourLevels(values, ncontours)                {start, size, levels} as Plotly picks them
@@ -385,6 +387,27 @@
     return [path, head];
   }
 
+  function slowTrace(row, run, frame, s) {
+    const m = LossViz.labRuns.slowCount(run.slow, frame);
+    return {
+      type: "scatter",
+      mode: "lines+markers",
+      uid: `slow-${run.id}`,
+      x: run.slow.x.subarray(0, m),
+      y: run.slow.y.subarray(0, m),
+      name: `${row.title}: slow weights φ`,
+      legendgroup: row.id,
+      visible: Boolean(row.enabled),
+      showlegend: false,
+      opacity: 0.6,
+      line: { color: row.color, width: Math.max(1, s.line * 0.5), simplify: false },
+      marker: { size: Math.max(4, s.head * 0.4), color: "white", line: { color: row.color, width: 1.5 } },
+      hovertemplate: `<b>${row.title}</b> slow weights φ<br>w₁=%{x:.6g}<br>w₂=%{y:.6g}<extra></extra>`,
+    };
+  }
+
+  const slowIndex = (gd, run) => (gd.data || []).findIndex((t) => t.uid === `slow-${run.id}`);
+
   /* The legend goes in the plot corner that hides the least: minima and saddles, the start,
    * where each optimizer ends (most), and its path (a little), under the legend's box. */
   function legendCorner({ landscape, runs, start }, gd, s) {
@@ -447,6 +470,7 @@
       { type: "scatter", x: [], y: [], name: "start", showlegend: false, hoverinfo: "skip" },
     ];
     rows.forEach((row, i) => data.push(...pathTraces(row, byRow.get(i), frame, s)));
+    for (const run of runs) if (run.slow && rows[run.row]) data.push(slowTrace(rows[run.row], run, frame, s));
     const [xRange, yRange] = landscape.meta.domain;
     return {
       data,
@@ -498,6 +522,15 @@
       update.customdata.push(null);
       indices.push(FIRST_PATH_TRACE + 2 * r.row + 1);
     }
+    for (const r of runs) {
+      const index = r.slow ? slowIndex(gd, r) : -1;
+      if (index < 0) continue;
+      const m = LossViz.labRuns.slowCount(r.slow, k);
+      update.x.push(r.slow.x.subarray(0, m));
+      update.y.push(r.slow.y.subarray(0, m));
+      update.customdata.push(null);
+      indices.push(index);
+    }
     Plotly.restyle(gd, update, indices);
   }
 
@@ -525,6 +558,12 @@
     return runs.map((r) => {
       const geometry = lineGeometry(gd, r, r.x, r.y, FIRST_PATH_TRACE + 2 * r.row, "xaxis", "yaxis");
       if (geometry) geometry.head = adapter().markerPaths(gd, FIRST_PATH_TRACE + 2 * r.row + 1)[0] || null;
+      const index = r.slow ? slowIndex(gd, r) : -1;
+      if (geometry && index >= 0) {
+        const slow = lineGeometry(gd, { n: r.slow.steps.length }, r.slow.x, r.slow.y, index, "xaxis", "yaxis");
+        if (slow) slow.dots = adapter().markerPaths(gd, index);
+        geometry.slow = slow;
+      }
       return geometry;
     });
   }
@@ -543,11 +582,22 @@
       const m = Math.min(k + 1, r.n);
       revealLine(g, m);
       if (g.head) g.head.setAttribute("transform", `translate(${g.px[m - 1]},${g.py[m - 1]})`);
+      if (g.slow) {
+        const reached = LossViz.labRuns.slowCount(r.slow, k);
+        revealLine(g.slow, reached);
+        (g.slow.dots || []).forEach((dot, j) => {
+          dot.style.display = j < reached ? "" : "none";
+        });
+      }
     });
   }
 
   function clearReveal(geometries) {
-    for (const g of geometries || []) if (g && g.line) g.line.style.strokeDasharray = "";
+    for (const g of geometries || []) {
+      if (g && g.line) g.line.style.strokeDasharray = "";
+      if (g && g.slow && g.slow.line) g.slow.line.style.strokeDasharray = "";
+      for (const dot of (g && g.slow && g.slow.dots) || []) dot.style.display = "";
+    }
   }
 
   LossViz.labContour = {

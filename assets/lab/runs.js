@@ -3,7 +3,10 @@
  * record per enabled optimizer with typed arrays per step.
  *
  *   LossViz.labRuns.prepare(run, landscape, rows) -> [{id, title, color, row, n, x, y, cost,
- *       gap, height, steps, lr, lrSteps, divergedAt, legendName}]
+ *       gap, height, steps, lr, lrSteps, divergedAt, legendName, slow}]
+ *
+ * `slow`, for a rule with points of its own apart from θ (Lookahead's slow weights φ_j = θ_{jk}),
+ * is {steps, x, y}: the steps where θ is one and those points (else null).
  *
  * `row` is the optimizer's index in the table (trace k of every figure), `n` the number of
  * points (updates + 1). `cost` is J (float64 = J* + gap, for hover), `gap` J − J* floored for
@@ -51,6 +54,7 @@
       }
       const lr = run.arrays[`${meta.id}.lr`] || new Float32Array(Math.max(n - 1, 0)).fill(meta.lr_constant);
       const row = rowIndex.has(meta.id) ? rowIndex.get(meta.id) : 0;
+      const slowSteps = run.arrays[`${meta.id}.slow_steps`];
       return {
         id: meta.id,
         title: meta.title,
@@ -67,8 +71,28 @@
         lrSteps: ramp(lr.length),
         divergedAt: meta.diverged_at,
         legendName: legendName(meta.title, meta.diverged_at),
+        slow: slowSteps ? slowPoints(slowSteps, x, y) : null,
       };
     });
+  }
+
+  /* The points of a run at `steps` (Lookahead's slow weights). */
+  function slowPoints(steps, x, y) {
+    const m = steps.length;
+    const sx = new Float32Array(m);
+    const sy = new Float32Array(m);
+    for (let j = 0; j < m; j++) {
+      sx[j] = x[steps[j]];
+      sy[j] = y[steps[j]];
+    }
+    return { steps, x: sx, y: sy };
+  }
+
+  /* How many of the slow points are reached by step k (steps ascending). */
+  function slowCount(slow, k) {
+    let m = 0;
+    while (m < slow.steps.length && slow.steps[m] <= k) m += 1;
+    return Math.max(m, 1);
   }
 
   /* Positive finite extent of `key` over every run, as a padded log10 range. */
@@ -110,5 +134,5 @@
     return Math.pow(10, value) - landscape.meta.log_offset + landscape.meta.min_value;
   }
 
-  LossViz.labRuns = { prepare, logRange, legendName, levelAt, costAt };
+  LossViz.labRuns = { prepare, logRange, legendName, levelAt, costAt, slowCount };
 })();

@@ -57,10 +57,11 @@ def update(state: LookaheadState, g, eta, t, hyper, theta):
     return LookaheadState(inner, displacement, since_sync), step
 
 
-def slow_path(path: np.ndarray, values) -> np.ndarray:
-    """φ_0, φ_1, …: the slow weights are θ at every k-th step (θ_{jk} = φ_j after each sync)."""
+def slow_steps(points: int, values) -> np.ndarray:
+    """The steps 0, k, 2k, … < ``points`` where θ is the slow weights (θ_{jk} = φ_j after each
+    sync; φ_0 = θ_0)."""
     k = max(round(values["k"]), 1)
-    return np.ascontiguousarray(path[::k])
+    return np.arange(0, points, k)
 
 
 RULE = OptimizerSpec(
@@ -87,6 +88,6 @@ RULE = OptimizerSpec(
     state=LookaheadState,
     update=update,
     init_state=init_state,
-    slow_path=slow_path,
+    slow_steps=slow_steps,
     wraps="inner",
 )

@@ -10,6 +10,9 @@ The LVZ1 container (components/encoding.py) holds, for each enabled optimizer `<
     <id>.gap   f4 [n+1]      J(θ_k) − J*, computed in float64 before the cast (the cost chart is
                              log-scale: J itself in float32 would lose gaps below ~1e-7·|J*|)
     <id>.lr    f4 [n]        η_k of each update (absent when constant: `lr_constant` in meta)
+    <id>.slow_steps  i4 [m]  for a rule with points of its own apart from θ (Lookahead's slow
+                             weights φ_j = θ_{jk}): the steps where θ is one (the page draws them
+                             as a second, thinner path from `<id>.path`)
 
 and JSON meta with the float64 numbers a student reads: final J and w, where it diverged, the
 nearest listed minimum, and the results table's cells as the page prints them.
@@ -106,6 +109,8 @@ def run_container(settings: LabSettings) -> bytes:
         constant = len(rates) > 0 and bool(np.all(rates == rates[0]))
         if not constant:
             arrays[f"{result.optimizer}.lr"] = rates.astype("<f4")
+        if result.slow_steps is not None:
+            arrays[f"{result.optimizer}.slow_steps"] = result.slow_steps.astype("<i4")
         final_point = result.path[-1]
         final_loss = float(result.loss[-1])
         reached = nearest_minimum(landscape, final_point)
