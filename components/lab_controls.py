@@ -274,6 +274,13 @@ def _optimizer_row(
             )
             if advanced
             else html.Span("—", className="muted"),
+            # η·λmax against the rule's limit at the step on screen (assets/lab/stability.js):
+            # a second line of the row, under the learning rate.
+            *(
+                [html.Span(className="stability", role="status", **{"data-opt": prefix})]
+                if getattr(spec, "stability_limit", None)
+                else []
+            ),
         ],
         className="opt-row",
         **{"data-opt": prefix},

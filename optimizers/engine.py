@@ -67,9 +67,10 @@ FAST_START_CAPACITY = STEP_BUCKETS[0]
 """Runs of the default landscape up to this many steps (the lab's first page, and most runs)
 use ``program.simulate_single_landscape``: one landscape, no switch, ~0.3 s to compile."""
 
-PROGRAMS: tuple[str, ...] = ("default", *(f"steps<={c}" for c in STEP_BUCKETS))
+PROGRAMS: tuple[str, ...] = ("default", *(f"steps<={c}" for c in STEP_BUCKETS), "curvature")
 """The compiled programs, in warm-up priority order (``warm_up_program``): the default
-landscape's first (what a first page needs), then the catalog's, shortest runs first."""
+landscape's first (what a first page needs), then the catalog's, shortest runs first, then
+the curvature along a path (``optimizers.stability``)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -292,6 +293,11 @@ def warm_up_program(name: str) -> None:
     """
     from landscapes import DEFAULT_LANDSCAPE_ID, get_landscape
 
+    if name == "curvature":
+        from optimizers import stability
+
+        stability.warm_up()
+        return
     configs = [OptimizerConfig(rule_id) for rule_id in RULE_IDS[:ROWS]]
     if name == "default":
         landscape = get_landscape(DEFAULT_LANDSCAPE_ID)

@@ -102,7 +102,13 @@ class OptimizerSpec:
     NamedTuple type whose fields are θ-shaped arrays starting at zero; ``init_state(zero)``
     builds it (override for nested states, e.g. a wrapper's). ``slow_steps(points, values)``,
     for a rule that keeps points apart from θ that some θ_t equal, returns those steps t of a
-    run of ``points`` points (Lookahead's slow weights: φ_j = θ_{jk}). ``wraps`` names the hyperparameter choosing an inner rule (a wrapper rule).
+    run of ``points`` points (Lookahead's slow weights: φ_j = θ_{jk}). ``wraps`` names the
+    hyperparameter choosing an inner rule (a wrapper rule). ``quadratic_roots(eta_lambda,
+    values)``, for a rule whose step on a quadratic is linear, is the roots z of its
+    characteristic polynomial along a curvature λ (element-wise over arrays of η·λ; complex):
+    the distance to the minimum scales by z per step, so the rule converges where every
+    |z| < 1; ``stability_limit(values)`` is the bound on η·λ where that stops
+    (``optimizers.stability``).
     """
 
     id: str
@@ -118,6 +124,8 @@ class OptimizerSpec:
     init_state: Callable[[Any], Any] | None = None
     slow_steps: Callable[[int, Mapping[str, float]], Any] | None = None
     wraps: str | None = None
+    quadratic_roots: Callable[[Any, Mapping[str, float]], tuple[Any, ...]] | None = None
+    stability_limit: Callable[[Mapping[str, float]], float] | None = None
 
     @property
     def learning_rate(self) -> HyperParameter:

@@ -552,3 +552,31 @@ def test_the_page_loads_no_dash_plotly_and_no_mathjax(page, live_server):
     assert [u for u in loaded if "/api/lab/run.bin?" in u]
     drawn = np.array(path_points(page, 3))
     assert drawn.shape == (501, 2)
+
+
+def stability_text(page, optimizer: str) -> str:
+    return page.locator(f".opt-row .stability[data-opt='{optimizer}']").inner_text()
+
+
+def test_the_stability_indicator_follows_the_step(page, live_server):
+    """Beside GD's learning rate: η·λmax against 2 at the step on screen (the valley's
+    curvature is 160, so η = 0.0126 is just above the limit 2/160 and 0.0124 just below)."""
+    page.goto(f"{live_server}/optimizers?landscape=valley&gd.lr=0.0126")
+    page.wait_for_function(
+        """() => (document.querySelector(".stability[data-opt='gd']") || {}).textContent?.includes('diverges')""",
+        timeout=30_000,
+    )
+    page.click("[data-player='lab'][data-action='reset']")
+    assert stability_text(page, "gd") == "η·λmax = 2.02 ≥ 2: diverges"
+    assert "η·λmax" in stability_text(page, "momentum")
+    assert page.locator(".opt-row .stability[data-opt='adam']").count() == 0  # no such limit
+    page.click("[data-player='lab'][data-action='step']")
+    assert stability_text(page, "gd").startswith("step 1: η·λmax = 2.02 ≥ 2: diverges")
+
+    page.fill(field("gd.lr"), "0.0124")
+    page.press(field("gd.lr"), "Enter")
+    page.wait_for_function(
+        """() => document.querySelector(".stability[data-opt='gd']").textContent.includes('< 2: oscillates')""",
+        timeout=30_000,
+    )
+    assert page.locator(".stability[data-opt='gd']").get_attribute("data-kind") == "oscillates"

@@ -33,6 +33,7 @@
 
   function render(k) {
     state.frame = k;
+    LossViz.labStability.show(state.runs, k);
     if (state.drawnFrame === k) {
       state.drawnFrame = null; // the views drew exactly this frame already
       return;

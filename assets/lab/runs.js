@@ -3,10 +3,11 @@
  * record per enabled optimizer with typed arrays per step.
  *
  *   LossViz.labRuns.prepare(run, landscape, rows) -> [{id, title, color, row, n, x, y, cost,
- *       gap, height, steps, lr, lrSteps, divergedAt, legendName, slow}]
+ *       gap, height, steps, lr, lrSteps, divergedAt, legendName, slow, stability}]
  *
  * `slow`, for a rule with points of its own apart from θ (Lookahead's slow weights φ_j = θ_{jk}),
- * is {steps, x, y}: the steps where θ is one and those points (else null).
+ * is {steps, x, y}: the steps where θ is one and those points (else null). `stability`, for
+ * gradient descent and momentum, is {meta, curvature, kinds} (assets/lab/stability.js).
  *
  * `row` is the optimizer's index in the table (trace k of every figure), `n` the number of
  * points (updates + 1). `cost` is J (float64 = J* + gap, for hover), `gap` J − J* floored for
@@ -72,6 +73,9 @@
         divergedAt: meta.diverged_at,
         legendName: legendName(meta.title, meta.diverged_at),
         slow: slowSteps ? slowPoints(slowSteps, x, y) : null,
+        stability: meta.stability
+          ? { meta: meta.stability, curvature: run.arrays[`${meta.id}.curvature`], kinds: run.arrays[`${meta.id}.stability`] }
+          : null,
       };
     });
   }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import numpy as np
+
 from optimizers.rule import Array, HyperParameter, OptimizerSpec, learning_rate
 
 ALPHA = HyperParameter("alpha", "momentum", r"\alpha", 0.9, 0.0, 0.999)
@@ -21,6 +23,21 @@ def update(state: MomentumState, g, eta, t, hyper, theta):
     del t, theta
     velocity = -eta * g + hyper["alpha"] * state.velocity
     return MomentumState(velocity), velocity
+
+
+def quadratic_roots(eta_lambda, values) -> tuple:
+    """The roots of z² − (1 + α − ηλ) z + α = 0: on f = λx²/2 the heavy ball's
+    x_{t+1} = x_t − ηλ x_t + α (x_t − x_{t−1}) is a sum of z₁ᵗ and z₂ᵗ terms (complex roots:
+    a damped spiral, |z| = √α)."""
+    alpha = float(values["alpha"])
+    b = 1.0 + alpha - np.asarray(eta_lambda, dtype=np.complex128)
+    root = np.sqrt(b * b - 4.0 * alpha)
+    return (b + root) / 2.0, (b - root) / 2.0
+
+
+def stability_limit(values) -> float:
+    """Both |z| < 1 ⇔ 0 < ηλ < 2(1 + α) (Goh, "Why Momentum Really Works", Distill 2017)."""
+    return 2.0 * (1.0 + float(values["alpha"]))
 
 
 RULE = OptimizerSpec(
@@ -42,6 +59,8 @@ RULE = OptimizerSpec(
     order=20,
     state=MomentumState,
     update=update,
+    quadratic_roots=quadratic_roots,
+    stability_limit=stability_limit,
 )
 
 

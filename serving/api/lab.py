@@ -10,6 +10,10 @@ The LVZ1 container (components/encoding.py) holds, for each enabled optimizer `<
     <id>.gap   f4 [n+1]      J(θ_k) − J*, computed in float64 before the cast (the cost chart is
                              log-scale: J itself in float32 would lose gaps below ~1e-7·|J*|)
     <id>.lr    f4 [n]        η_k of each update (absent when constant: `lr_constant` in meta)
+    <id>.curvature   f4 [n+1]  for gradient descent and momentum (``optimizers.stability``):
+                             λmax of the Hessian at each θ_k
+    <id>.stability   i1 [n+1]  each step's kind (converges, oscillates, diverges, flat: the
+                             meta's `stability.kinds`) from η_k·λmax(θ_k) and the rule's limit
     <id>.slow_steps  i4 [m]  for a rule with points of its own apart from θ (Lookahead's slow
                              weights φ_j = θ_{jk}): the steps where θ is one (the page draws them
                              as a second, thinner path from `<id>.path`)
@@ -29,6 +33,7 @@ import numpy as np
 from flask import request
 
 from components.encoding import pack
+from optimizers import stability
 from optimizers.config import OptimizerConfig
 from optimizers.engine import Trajectory, trajectories
 from optimizers.specs import OPTIMIZERS
@@ -111,6 +116,9 @@ def run_container(settings: LabSettings) -> bytes:
             arrays[f"{result.optimizer}.lr"] = rates.astype("<f4")
         if result.slow_steps is not None:
             arrays[f"{result.optimizer}.slow_steps"] = result.slow_steps.astype("<i4")
+        row_stability = None
+        if stability.has_limit(result.optimizer):
+            row_stability = stability_arrays(settings, result, rates, arrays)
         final_point = result.path[-1]
         final_loss = float(result.loss[-1])
         reached = nearest_minimum(landscape, final_point)
@@ -124,6 +132,7 @@ def run_container(settings: LabSettings) -> bytes:
                 "final_point": [_finite(float(v)) for v in final_point],
                 "nearest_minimum": reached,
                 "lr_constant": float(rates[0]) if constant else None,
+                "stability": row_stability,
             }
         )
         rows.append(
@@ -149,6 +158,27 @@ def run_container(settings: LabSettings) -> bytes:
         },
     }
     return pack(meta, arrays)
+
+
+def stability_arrays(
+    settings: LabSettings, result: Trajectory, rates: np.ndarray, arrays: dict[str, np.ndarray]
+) -> dict[str, Any]:
+    """λmax along the row's path and each step's kind into `arrays`; what the page prints."""
+    row = next(r for r in settings.enabled if r.id == result.optimizer)
+    values = row.hyperparam_values
+    curvature = stability.lambda_max(settings.landscape, result.path)
+    # η of the update leaving each point (the last point: the last update's, or η₀).
+    eta = np.append(rates, rates[-1] if len(rates) else row.lr)
+    kinds = stability.verdicts(result.optimizer, eta * curvature, curvature, values)
+    arrays[f"{result.optimizer}.curvature"] = curvature.astype("<f4")
+    arrays[f"{result.optimizer}.stability"] = kinds
+    start = stability.stability(result.optimizer, float(eta[0]), float(curvature[0]), values)
+    return {
+        "limit": start.limit,
+        "kinds": list(stability.KINDS),
+        "start": start.text(),
+        "start_kind": start.kind,
+    }
 
 
 def settings_query(settings: LabSettings) -> str:
