@@ -133,7 +133,8 @@ def files_mentioning(rule_id: str) -> list[str]:
         if path.suffix not in (".py", ".js") or path in own:
             continue
         parts = path.relative_to(ROOT).parts
-        if parts[0] in ("tests", "benchmarks", "docs", "venv") or "vendor" in parts:
+        hidden = parts[0].startswith(".")  # .venv, .git: not the product
+        if hidden or parts[0] in ("tests", "benchmarks", "docs", "venv") or "vendor" in parts:
             continue
         if pattern.search(path.read_text(errors="ignore")):
             found.append(str(path.relative_to(ROOT)))

@@ -67,10 +67,17 @@ FAST_START_CAPACITY = STEP_BUCKETS[0]
 """Runs of the default landscape up to this many steps (the lab's first page, and most runs)
 use ``program.simulate_single_landscape``: one landscape, no switch, ~0.3 s to compile."""
 
-PROGRAMS: tuple[str, ...] = ("default", *(f"steps<={c}" for c in STEP_BUCKETS), "curvature")
-"""The compiled programs, in warm-up priority order (``warm_up_program``): the default
-landscape's first (what a first page needs), then the catalog's, shortest runs first, then
-the curvature along a path (``optimizers.stability``)."""
+PROGRAMS: tuple[str, ...] = (
+    "default",
+    "curvature:default",
+    *(f"steps<={c}" for c in STEP_BUCKETS),
+    "curvature",
+)
+"""The compiled programs, in warm-up priority order (``warm_up_program``): what a first page
+needs (the default landscape's trajectories and the curvature along them, for the stability
+indicator: ``optimizers.stability``), then the catalog's, shortest runs first."""
+FIRST_PROGRAMS: tuple[str, ...] = PROGRAMS[:2]
+"""What a worker compiles before it serves (serving/warmup.py): a first page's programs."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -293,10 +300,10 @@ def warm_up_program(name: str) -> None:
     """
     from landscapes import DEFAULT_LANDSCAPE_ID, get_landscape
 
-    if name == "curvature":
+    if name in ("curvature", "curvature:default"):
         from optimizers import stability
 
-        stability.warm_up()
+        stability.warm_up(catalog=name == "curvature")
         return
     configs = [OptimizerConfig(rule_id) for rule_id in RULE_IDS[:ROWS]]
     if name == "default":

@@ -286,7 +286,11 @@ def _optimizer_steps() -> tuple[list[Step], list[Step]]:
         Step(f"optimizers:{name}", _call("optimizers.engine", "warm_up_program", name), True)
         for name in programs
     ]
-    return steps[:1], steps[1:]
+    first = set(getattr(engine, "FIRST_PROGRAMS", programs[:1]))
+    return (
+        [s for s, name in zip(steps, programs, strict=True) if name in first],
+        [s for s, name in zip(steps, programs, strict=True) if name not in first],
+    )
 
 
 def _bucket_label(bucket: Any) -> str:

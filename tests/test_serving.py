@@ -505,11 +505,15 @@ def test_warm_up_runs_both_phases_in_priority_order():
     # What a first interaction needs comes first: the lab's default program before serving,
     # then (background) the playground's default bucket and its views, then the lab's
     # programs over the whole catalog, then the playground's other buckets.
-    assert first["steps"] == ["optimizers:default"]
+    assert first["steps"] == ["optimizers:default", "optimizers:curvature:default"]
     assert background["steps"][0].startswith("playground:")
     assert background["steps"][1] == "playground:maps"
-    assert background["steps"][2:4] == ["optimizers:steps<=1000", "optimizers:steps<=5000"]
-    assert all(name.startswith("playground:") for name in background["steps"][4:])
+    assert background["steps"][2:5] == [
+        "optimizers:steps<=1000",
+        "optimizers:steps<=5000",
+        "optimizers:curvature",
+    ]
+    assert all(name.startswith("playground:") for name in background["steps"][5:])
     for name, step in body["steps"].items():
         assert step["status"] == "ok", (name, step)
         assert step["phase"] == (FIRST if name in first["steps"] else BACKGROUND)
@@ -566,6 +570,7 @@ def test_playground_buckets_are_warmed_one_by_one_when_the_engine_has_them(monke
         "playground:maps",
         "optimizers:steps<=1000",
         "optimizers:steps<=5000",
+        "optimizers:curvature",
         "playground:wide",
         "playground:deep",
     ]
