@@ -102,21 +102,23 @@ def _curvatures(index: jax.Array, points: jax.Array, *, fns: tuple) -> jax.Array
 
 
 def lambda_max(landscape_id: str, points: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
-    """λmax of the Hessian of ``landscape_id`` at each of ``points`` ``[n, 2]`` (float64 [n])."""
+    """λmax of the Hessian of ``landscape_id`` at each of ``points`` ``[n, 2]`` (float64 [n]);
+    any ``n`` (beyond the largest capacity, in several calls of its program)."""
     from landscapes import DEFAULT_LANDSCAPE_ID, get_landscape, landscape_fns, landscape_index
 
     points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-    n = len(points)
-    capacity = next((c for c in CAPACITIES if n <= c), None)
-    if capacity is None:
-        raise ValueError(f"at most {CAPACITIES[-1]} points, got {n}")
-    padded = np.zeros((capacity, 2))
-    padded[:n] = np.where(np.isfinite(points), points, 0.0)
     if landscape_id == DEFAULT_LANDSCAPE_ID:
         index, fns = np.int32(0), (get_landscape(landscape_id).fn,)
     else:
         index, fns = np.int32(landscape_index(landscape_id)), tuple(landscape_fns())
-    return np.asarray(_curvatures(index, padded, fns=fns))[:n]
+    parts = []
+    for first in range(0, max(len(points), 1), CAPACITIES[-1]):
+        chunk = points[first : first + CAPACITIES[-1]]
+        capacity = next(c for c in CAPACITIES if len(chunk) <= c)
+        padded = np.zeros((capacity, 2))
+        padded[: len(chunk)] = np.where(np.isfinite(chunk), chunk, 0.0)
+        parts.append(np.asarray(_curvatures(index, padded, fns=fns))[: len(chunk)])
+    return np.concatenate(parts)
 
 
 def warm_up(catalog: bool = True) -> None:

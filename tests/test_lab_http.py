@@ -109,6 +109,25 @@ def test_the_run_sent_is_the_engine_run(client):
     assert meta["table"]["columns"][1] == "J after 500 steps"
 
 
+def test_the_stability_arrays_are_each_paths_own(client):
+    """GD's and momentum's curvature, computed for both paths in one call, per path; at the
+    longest runs too (two paths of 5001 points)."""
+    from optimizers.stability import lambda_max
+
+    for query in ("?landscape=bowl", "?landscape=himmelblau&steps=5000"):
+        data = first_data(client, query)
+        _, meta, arrays = get_data(client, run_url(data))
+        for optimizer in ("gd", "momentum"):
+            np.testing.assert_allclose(
+                arrays[f"{optimizer}.curvature"],
+                lambda_max(data["landscape"], arrays[f"{optimizer}.path"].astype(np.float64)),
+                rtol=1e-4,
+            )
+        assert "adam.curvature" not in arrays
+        (gd,) = [r for r in meta["runs"] if r["id"] == "gd"]
+        assert gd["stability"]["limit"] == 2
+
+
 def test_lookahead_sends_the_steps_of_its_slow_weights(client):
     data = first_data(client, "?lookahead.on=1&lookahead.k=7&steps=100")
     _, _, arrays = get_data(client, run_url(data))

@@ -28,8 +28,12 @@ def test_lambda_max_is_the_top_hessian_eigenvalue():
     points = np.random.default_rng(0).uniform(-5, 5, (50, 2))
     expected = [np.linalg.eigvalsh(himmelblau_hessian(x, y)).max() for x, y in points]
     np.testing.assert_allclose(S.lambda_max("himmelblau", points), expected, rtol=1e-9)
-    # A path of the engine's longest run fits one call; padding never leaks into the result.
+    # A path of the engine's longest run fits one call; padding never leaks into the result;
+    # more points than the largest capacity (several rows' paths together) take several calls.
     assert S.lambda_max("bowl", np.zeros((5001, 2))).shape == (5001,)
+    many = np.random.default_rng(1).uniform(-5, 5, (2 * S.CAPACITIES[-1] + 3, 2))
+    expected = [np.linalg.eigvalsh(himmelblau_hessian(x, y)).max() for x, y in many[-5:]]
+    np.testing.assert_allclose(S.lambda_max("himmelblau", many)[-5:], expected, rtol=1e-9)
 
 
 def reference_kind(rule: str, eta_lambda: float, lam: float, alpha: float) -> str:

@@ -105,7 +105,8 @@ def run_container(settings: LabSettings) -> bytes:
     arrays: dict[str, np.ndarray] = {}
     runs = []
     rows = []
-    for result in results:
+    curvatures = path_curvatures(settings.landscape, results)
+    for row_settings, result in zip(settings.enabled, results, strict=True):
         title = OPTIMIZERS[result.optimizer].title
         gap = np.maximum(np.asarray(result.loss, dtype=np.float64) - j_star, 0.0)
         arrays[f"{result.optimizer}.path"] = np.clip(result.path, -F4_MAX, F4_MAX).astype("<f4")
@@ -117,8 +118,9 @@ def run_container(settings: LabSettings) -> bytes:
         if result.slow_steps is not None:
             arrays[f"{result.optimizer}.slow_steps"] = result.slow_steps.astype("<i4")
         row_stability = None
-        if stability.has_limit(result.optimizer):
-            row_stability = stability_arrays(settings, result, rates, arrays)
+        if result.optimizer in curvatures:
+            curvature = curvatures[result.optimizer]
+            row_stability = stability_arrays(row_settings, result, rates, curvature, arrays)
         final_point = result.path[-1]
         final_loss = float(result.loss[-1])
         reached = nearest_minimum(landscape, final_point)
@@ -160,13 +162,26 @@ def run_container(settings: LabSettings) -> bytes:
     return pack(meta, arrays)
 
 
+def path_curvatures(landscape_id: str, results: list[Trajectory]) -> dict[str, np.ndarray]:
+    """λmax along the path of every row with a stability limit, in one call of the program
+    (the paths end to end)."""
+    paths = [r for r in results if stability.has_limit(r.optimizer)]
+    if not paths:
+        return {}
+    together = stability.lambda_max(landscape_id, np.concatenate([r.path for r in paths]))
+    ends = np.cumsum([len(r.path) for r in paths])[:-1]
+    return {r.optimizer: c for r, c in zip(paths, np.split(together, ends), strict=True)}
+
+
 def stability_arrays(
-    settings: LabSettings, result: Trajectory, rates: np.ndarray, arrays: dict[str, np.ndarray]
+    row: Any,
+    result: Trajectory,
+    rates: np.ndarray,
+    curvature: np.ndarray,
+    arrays: dict[str, np.ndarray],
 ) -> dict[str, Any]:
     """λmax along the row's path and each step's kind into `arrays`; what the page prints."""
-    row = next(r for r in settings.enabled if r.id == result.optimizer)
     values = row.hyperparam_values
-    curvature = stability.lambda_max(settings.landscape, result.path)
     # η of the update leaving each point (the last point: the last update's, or η₀).
     eta = np.append(rates, rates[-1] if len(rates) else row.lr)
     kinds = stability.verdicts(result.optimizer, eta * curvature, curvature, values)
