@@ -11,9 +11,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from dash import dcc, html
+
+from components.number_box import number_box
 
 FIELD = "lab-field"
 
@@ -68,17 +71,7 @@ def text_input(
     """
     extra = {"data-sym": symbol} if symbol else {}
     return html.Label(
-        dcc.Input(
-            id=field_id(key),
-            type="text",
-            value=value,
-            debounce=True,
-            inputMode="decimal",
-            autoComplete="off",
-            spellCheck=False,
-            className="num",
-            style={"width": width},
-        ),
+        number_box(field_id(key), value, "num", debounce=True, style={"width": width}),
         title=title or label,
         className="num-label param" if symbol else "num-label",
         **{"aria-label": label},
@@ -148,26 +141,70 @@ def run_controls(values: Mapping[str, str], max_steps: int) -> html.Div:
     )
 
 
+@dataclass(frozen=True)
+class TableRow:
+    """One row of the optimizer table: its key ('gd', 'gd-2'), its rule's spec, its label
+    ('GD #2'), colour, and whether it is a copy (copies can be removed)."""
+
+    key: str
+    spec: Any
+    label: str
+    color: str
+    is_copy: bool = False
+
+
+ROW_OP = "data-row-op"  # the table's row buttons (assets/lab/rows.js)
+
+
 def optimizer_table(
-    specs: Sequence[Any],
+    rows: Sequence[TableRow],
     schedules: Sequence[Any],
     values: Mapping[str, str],
-    colors: Mapping[str, str],
+    *,
+    can_add: bool = True,
 ) -> html.Div:
-    """One row per optimizer: enable, LR, schedule (+ its parameters), advanced hyperparameters."""
+    """One row per table row: enable, LR, schedule (+ its parameters), advanced
+    hyperparameters, copy/remove; under them, "add a row" of any rule."""
     header = html.Div(
         [
             html.Span("Optimizer"),
-            html.Span("Learning rate η₀"),
+            # CSS uppercases the header: the symbol keeps its case (η, not Η).
+            html.Span(["Learning rate ", html.Span("η₀", className="keep-case")]),
             html.Span("LR schedule"),
             html.Span("Schedule parameters"),
             html.Span("Advanced"),
         ],
         className="opt-row opt-header",
     )
-    titles = {spec.id: spec.title for spec in specs}
-    rows = [_optimizer_row(spec, schedules, values, colors[spec.id], titles) for spec in specs]
-    return html.Div([header, *rows], className="opt-table", **{"data-group": "optimizers"})
+    titles = {row.spec.id: row.spec.title for row in rows if not row.is_copy}
+    table_rows = [_optimizer_row(row, schedules, values, titles, can_add) for row in rows]
+    add = html.Div(
+        [
+            html.Label(
+                [
+                    "Add a row: ",
+                    html.Select(
+                        [html.Option(title, value=rule_id) for rule_id, title in titles.items()],
+                        **{"data-role": "add-rule", "aria-label": "Optimizer of the new row"},
+                    ),
+                ]
+            ),
+            html.Button(
+                "+ Add",
+                title="A row of this optimizer, at its defaults (its own row if that is off)",
+                disabled=not can_add,
+                **{ROW_OP: "add"},
+            ),
+            html.Span(
+                "(Copy on a row duplicates it: compare two learning rates of one optimizer)",
+                className="muted small",
+            ),
+        ],
+        className="add-row",
+    )
+    return html.Div(
+        [header, *table_rows, add], className="opt-table", **{"data-group": "optimizers"}
+    )
 
 
 def choice_input(
@@ -190,13 +227,13 @@ def choice_input(
 
 
 def _optimizer_row(
-    spec: Any,
+    row: TableRow,
     schedules: Sequence[Any],
     values: Mapping[str, str],
-    color: str,
     titles: Mapping[str, str],
+    can_add: bool,
 ) -> html.Div:
-    prefix = spec.id
+    spec, prefix, color, label = row.spec, row.key, row.color, row.label
     enabled = values[f"{prefix}.on"] == "1"
     schedule = values[f"{prefix}.schedule"]
     lr = spec.learning_rate
@@ -206,7 +243,7 @@ def _optimizer_row(
             text_input(
                 f"{prefix}.{sched.id}.{p.name}",
                 values.get(f"{prefix}.{sched.id}.{p.name}", _fmt(p.default)),
-                label=f"{spec.title}: {p.label}",
+                label=f"{label}: {p.label}",
                 width="4.2rem",
                 title=f"{p.label}: {_fmt(p.minimum)} to {_fmt(p.maximum)}",
                 symbol=plain_symbol(p.latex),
@@ -222,18 +259,36 @@ def _optimizer_row(
             )
         )
     advanced = [
-        choice_input(f"{prefix}.{p.name}", values[f"{prefix}.{p.name}"], p, spec.title, titles)
+        choice_input(f"{prefix}.{p.name}", values[f"{prefix}.{p.name}"], p, label, titles)
         if getattr(p, "choices", ())
         else text_input(
             f"{prefix}.{p.name}",
             values[f"{prefix}.{p.name}"],
-            label=f"{spec.title}: {p.label}",
+            label=f"{label}: {p.label}",
             width="4.6rem",
             title=f"{p.label}: {_fmt(p.minimum)} to {_fmt(p.maximum)}",
             symbol=plain_symbol(p.latex),
         )
         for p in spec.rule_hyperparameters
     ]
+    buttons = [
+        html.Button(
+            "Copy",
+            className="row-op",
+            title=f"Duplicate {label}: a new row with these settings",
+            disabled=not can_add,
+            **{ROW_OP: "duplicate", "data-row": prefix, "aria-label": f"Duplicate {label}"},
+        )
+    ]
+    if row.is_copy:
+        buttons.append(
+            html.Button(
+                "×",
+                className="row-op",
+                title=f"Remove {label}",
+                **{ROW_OP: "remove", "data-row": prefix, "aria-label": f"Remove {label}"},
+            )
+        )
     return html.Div(
         [
             html.Span(
@@ -246,14 +301,15 @@ def _optimizer_row(
                         inputStyle={"accentColor": color},
                     ),
                     html.Span(className="swatch", style={"backgroundColor": color}),
-                    html.Span(spec.title, className="opt-name"),
+                    html.Span(label, className="opt-name"),
+                    *buttons,
                 ],
                 className="opt-title",
             ),
             text_input(
                 f"{prefix}.lr",
                 values[f"{prefix}.lr"],
-                label=f"{spec.title}: learning rate",
+                label=f"{label}: learning rate",
                 title=f"learning rate η₀: {_fmt(lr.minimum)} to {_fmt(lr.maximum)}",
             ),
             dcc.Dropdown(

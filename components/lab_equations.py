@@ -3,9 +3,10 @@
 The LaTeX comes from the optimizer and schedule specs, the very records the engine's tests check
 against an independent NumPy implementation; under each block, the numbers in use in plain text.
 
-Every optimizer has its block in the layout (hidden while disabled), and the parts that change
-have their own ids (`part_id`): the block's visibility, its schedule line and its numbers. A
-learning-rate change then sends one line of text, not the panel, and the typeset formulas stay.
+Every rule has its block in the layout (hidden while none of its rows is enabled), and the parts
+that change have their own ids (`part_id`): the block's visibility, its schedule line(s) and its
+numbers (one line per enabled row of the rule). A learning-rate change then sends one line of
+text, not the panel, and the typeset formulas stay.
 """
 
 from __future__ import annotations
@@ -24,18 +25,32 @@ PARTS = ("block", "schedule", "values")
 
 
 @dataclass(frozen=True)
+class EquationRow:
+    """One table row of a rule: its label, its schedule and the numbers it uses."""
+
+    label: str
+    schedule_title: str
+    schedule_latex: str
+    values: Mapping[str, str]  # symbol as plain text -> value text, e.g. {"η₀": "0.01"}
+
+
+@dataclass(frozen=True)
 class EquationBlock:
-    """What one optimizer's block shows."""
+    """What one rule's block shows: its update equations once, then a line per enabled row
+    running it (a table can hold a rule in several rows: GD with η = 0.01 and 0.013)."""
 
     id: str
     title: str
     color: str
     update_latex: Sequence[str]
-    schedule_title: str
-    schedule_latex: str
-    values: Mapping[str, str]  # symbol as plain text -> value text, e.g. {"η₀": "0.01"}
+    rows: Sequence[EquationRow]  # the enabled rows (the rule's own row while none is)
     note: str
     enabled: bool = True
+
+    @property
+    def values(self) -> Mapping[str, str]:
+        """The first row's numbers (a rule in one row: the numbers in use)."""
+        return self.rows[0].values
 
 
 LATER_CLASS = "lab-tex-later"
@@ -57,13 +72,28 @@ def part_id(optimizer_id: str, part: str) -> str:
 
 
 def values_text(block: EquationBlock) -> str:
-    """The numbers in use, in plain text: 'with η₀ = 0.01,  α = 0.9'."""
-    return "with " + ",  ".join(f"{symbol} = {value}" for symbol, value in block.values.items())
+    """The numbers in use, in plain text: 'with η₀ = 0.01,  α = 0.9'; with several rows one
+    line each, 'GD: with η₀ = 0.01' (the block's element keeps line breaks)."""
+
+    def numbers(row: EquationRow) -> str:
+        return "with " + ",  ".join(f"{symbol} = {value}" for symbol, value in row.values.items())
+
+    if len(block.rows) == 1:
+        return numbers(block.rows[0])
+    return "\n".join(f"{row.label}: {numbers(row)}" for row in block.rows)
 
 
 def schedule_line(block: EquationBlock) -> list:
-    """'Constant: η_t = η₀' (the schedule's title and its formula)."""
-    return [f"{block.schedule_title}: ", tex(block.schedule_latex)]
+    """'Constant: η_t = η₀' (the schedule's title and its formula); rows on different
+    schedules get a line each, led by the row's label."""
+    schedules = list(dict.fromkeys((r.schedule_title, r.schedule_latex) for r in block.rows))
+    if len(schedules) == 1:
+        title, latex = schedules[0]
+        return [f"{title}: ", tex(latex)]
+    return [
+        html.Div([f"{row.label}: {row.schedule_title}: ", tex(row.schedule_latex)])
+        for row in block.rows
+    ]
 
 
 def equation_block(block: EquationBlock) -> html.Div:

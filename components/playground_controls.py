@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from dash import dcc, html
 
+from components.number_box import number_box
 from components.playground_network import LINK_LEVEL_LABELS, LINK_STYLES
 
 PLAYER = "playground"
@@ -39,6 +40,9 @@ class Param(NamedTuple):
     default: float
     minimum: float
     maximum: float
+    # (id, title) of each option when the parameter picks a rule (Lookahead's inner rule): the
+    # control is then a dropdown whose value is the id.
+    choices: tuple[tuple[str, str], ...] = ()
 
 
 class RuleOptions(NamedTuple):
@@ -84,17 +88,7 @@ def _field(
     return html.Label(
         [
             html.Span(label, className="pg-label"),
-            dcc.Input(
-                id=control_id(key),
-                type="text",
-                value=value,
-                debounce=DEBOUNCE_SECONDS,
-                inputMode=extra.pop("inputMode", "decimal"),
-                autoComplete="off",
-                spellCheck=False,
-                className="pg-input",
-                **extra,
-            ),
+            number_box(control_id(key), value, "pg-input", debounce=DEBOUNCE_SECONDS, **extra),
         ],
         className="pg-field",
         title=f"valid: {hint}" if hint else None,
@@ -318,26 +312,32 @@ def controls_panel(
 
 
 def _param_field(component_id: str, param: Param, value: str) -> html.Label:
-    hint = f"{param.minimum:g} – {param.maximum:g}"
+    """A parameter's box (a dropdown when it picks a rule), labelled with its default."""
+    if param.choices:  # Lookahead's inner rule A: the rule's id
+        default = dict(param.choices)[param.choices[round(param.default)][0]]
+        control = dcc.Dropdown(
+            id=component_id,
+            options=[{"label": title, "value": ident} for ident, title in param.choices],
+            value=value,
+            clearable=False,
+            searchable=False,
+            className="pg-choice",
+        )
+        extra = {}
+    else:
+        default = f"{param.default:g}"
+        control = number_box(component_id, value, "pg-input", debounce=DEBOUNCE_SECONDS)
+        extra = {"title": f"valid: {param.minimum:g} – {param.maximum:g}"}
     return html.Label(
         [
             html.Span(
-                [param.label, " ", html.Span(f"({param.default:g} default)", className="muted")],
+                [param.label, " ", html.Span(f"({default} default)", className="muted")],
                 className="pg-label",
             ),
-            dcc.Input(
-                id=component_id,
-                type="text",
-                value=value,
-                debounce=DEBOUNCE_SECONDS,
-                inputMode="decimal",
-                autoComplete="off",
-                spellCheck=False,
-                className="pg-input",
-            ),
+            control,
         ],
         className="pg-field",
-        title=f"valid: {hint}",
+        **extra,
     )
 
 

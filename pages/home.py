@@ -52,12 +52,17 @@ def lab_settings(
 ):
     """`LabSettings` on `landscape` with only the optimizers in `rows` enabled.
 
-    `rows` maps an optimizer id to fields of its `OptimizerSettings` to change (lr, schedule,
-    schedule_params as a mapping, hyperparams as a mapping).
+    `rows` maps a row key (an optimizer id, or a copy's such as "gd-2") to fields of its
+    `OptimizerSettings` to change (lr, schedule, schedule_params as a mapping, hyperparams as
+    a mapping).
     """
-    from settings.optimizer_lab import LabSettings
+    from settings.optimizer_lab import LabSettings, OptimizerSettings, split_row_key, table_order
 
     settings = LabSettings.default(landscape)
+    copies = tuple(
+        OptimizerSettings.default(k) for k in rows if (split_row_key(k) or ("", 1))[1] > 1
+    )
+    settings = replace(settings, optimizers=table_order(settings.optimizers + copies))
     optimizers = []
     for row in settings.optimizers:
         changes = dict(rows.get(row.id, {}))
@@ -94,6 +99,10 @@ def lab_presets() -> dict[str, object]:
     """
     return {
         "lr-too-large": lab_settings("valley", {"gd": {"lr": 0.013}}),
+        "lr-sizes": lab_settings(
+            "valley",
+            {"gd": {"lr": 0.001}, "gd-2": {"lr": 0.012}, "gd-3": {"lr": 0.013}},
+        ),
         "saddle": lab_settings("saddle", {"gd": {"lr": 0.005}, "adam": {"lr": 0.05}}),
         "valley-momentum": lab_settings(
             "valley",
@@ -151,6 +160,13 @@ TEXTS: tuple[tuple[str, str, str], ...] = (
         "Learning rate too large: GD diverges",
         "The valley's steepest curvature is 160, so GD is stable only for η < 2/160 = 0.0125; "
         "with η = 0.013 every step overshoots further and the run blows up within 50 steps.",
+    ),
+    (
+        "lr-sizes",
+        "One optimizer, three learning rates",
+        "Three rows of GD on the valley: with η = 0.001 it is still 0.54 from the minimum after "
+        "500 steps (too small: slow), with η = 0.012 it is within 1 % of its start distance by "
+        "step 100, and with η = 0.013 (above 2/160) it diverges before step 50.",
     ),
     (
         "saddle",

@@ -40,6 +40,7 @@ from dash import (
 
 from components.lab_controls import (
     FIELD,
+    TableRow,
     field_id,
     landscape_picker,
     optimizer_table,
@@ -51,19 +52,26 @@ from components.lab_equations import (
     GRADIENT_ID,
     NONE_ID,
     EquationBlock,
+    EquationRow,
     equations_panel,
     part_id,
     schedule_line,
     values_text,
 )
-from components.palette import OPTIMIZER_COLORS
+from components.palette import OPTIMIZER_COLORS, row_color, row_dash
 from components.tex import tex
 from landscapes import LANDSCAPES, get_landscape
 from optimizers.specs import GRADIENT_LATEX, NOISY_GRADIENT_LATEX, OPTIMIZERS, SCHEDULES
 from serving.api import data_url
 from serving.api.lab import settings_query
 from settings.fields import format_float
-from settings.optimizer_lab import MAX_STEPS, LabSettings, from_query, parse_flat_detailed
+from settings.optimizer_lab import (
+    MAX_COPIES,
+    MAX_STEPS,
+    LabSettings,
+    from_query,
+    parse_flat_detailed,
+)
 
 dash.register_page(
     __name__, path="/optimizers", name="Optimizer lab", title="Optimizer lab", order=1
@@ -84,8 +92,10 @@ def lab_data(settings: LabSettings) -> dict[str, Any]:
         "rows": [
             {
                 "id": row.id,
-                "title": OPTIMIZERS[row.id].title,
-                "color": OPTIMIZER_COLORS[row.id],
+                "rule": row.rule,
+                "title": row.label,
+                "color": row_color(row.rule, row.number),
+                "dash": row_dash(row.number),
                 "enabled": row.enabled,
                 "schedule": row.schedule,
             }
@@ -115,39 +125,48 @@ def _settings_of_query(query: str) -> LabSettings:
 # ---- text panels -----------------------------------------------------------------------------
 @functools.lru_cache(maxsize=256)
 def equation_blocks(settings: LabSettings) -> tuple[EquationBlock, ...]:
-    """One block per optimizer row (disabled ones too: the page hides them); computed once per
-    distinct settings (bounded: 256 of ~10 KB), as every callback compares two."""
+    """One block per rule (rules with no enabled row too: the page hides them), with a line
+    per enabled row; computed once per distinct settings (bounded: 256 of ~10 KB), as every
+    callback compares two."""
     blocks = []
-    for row in settings.optimizers:
-        spec = OPTIMIZERS[row.id]
-        schedule = SCHEDULES[row.schedule]
-        values = {"η₀": format_float(row.lr)}
-        for parameter in schedule.parameters:
-            values[plain_symbol(parameter.latex)] = format_float(
-                row.schedule_values[parameter.name]
-            )
-        for parameter in spec.rule_hyperparameters:
-            value = row.hyperparam_values[parameter.name]
-            # A choice (Lookahead's inner rule) shows the chosen rule's title, not its index.
-            values[plain_symbol(parameter.latex)] = (
-                OPTIMIZERS[parameter.choice_id(value)].title
-                if parameter.is_choice
-                else format_float(value)
-            )
+    for rule_id, spec in OPTIMIZERS.items():
+        rows = [row for row in settings.optimizers if row.rule == rule_id]
+        enabled = [row for row in rows if row.enabled]
         blocks.append(
             EquationBlock(
-                id=row.id,
+                id=rule_id,
                 title=spec.title,
-                color=OPTIMIZER_COLORS[row.id],
+                color=OPTIMIZER_COLORS[rule_id],
                 update_latex=spec.latex,
-                schedule_title=schedule.title,
-                schedule_latex=schedule.latex,
-                values=values,
+                rows=tuple(equation_row(row) for row in enabled or rows[:1]),
                 note=spec.note,
-                enabled=row.enabled,
+                enabled=bool(enabled),
             )
         )
     return tuple(blocks)
+
+
+def equation_row(row: Any) -> EquationRow:
+    """A row's schedule and numbers as the equations panel prints them."""
+    spec = OPTIMIZERS[row.rule]
+    schedule = SCHEDULES[row.schedule]
+    values = {"η₀": format_float(row.lr)}
+    for parameter in schedule.parameters:
+        values[plain_symbol(parameter.latex)] = format_float(row.schedule_values[parameter.name])
+    for parameter in spec.rule_hyperparameters:
+        value = row.hyperparam_values[parameter.name]
+        # A choice (Lookahead's inner rule) shows the chosen rule's title, not its index.
+        values[plain_symbol(parameter.latex)] = (
+            OPTIMIZERS[parameter.choice_id(value)].title
+            if parameter.is_choice
+            else format_float(value)
+        )
+    return EquationRow(
+        label=row.label,
+        schedule_title=schedule.title,
+        schedule_latex=schedule.latex,
+        values=values,
+    )
 
 
 def gradient_latex(settings: LabSettings) -> str:
@@ -167,6 +186,7 @@ def control_values(settings: LabSettings) -> dict[str, str]:
     """Text for every control, including the parameters of schedules not currently chosen."""
     flat = settings.to_flat()
     values = dict(flat)
+    del values["rows"]  # the table's structure, not a control
     for row in settings.optimizers:
         for schedule in SCHEDULES.values():
             for parameter in schedule.parameters:
@@ -176,6 +196,26 @@ def control_values(settings: LabSettings) -> dict[str, str]:
                     text = format_float(parameter.default)
                 values[f"{row.id}.{schedule.id}.{parameter.name}"] = text
     return values
+
+
+def table(settings: LabSettings) -> html.Div:
+    """The optimizer table of `settings`' rows (re-sent only when rows are added or removed)."""
+    rows = [
+        TableRow(
+            key=row.id,
+            spec=OPTIMIZERS[row.rule],
+            label=row.label,
+            color=row_color(row.rule, row.number),
+            is_copy=row.number > 1,
+        )
+        for row in settings.optimizers
+    ]
+    return optimizer_table(
+        rows,
+        list(SCHEDULES.values()),
+        control_values(settings),
+        can_add=len(settings.copies) < MAX_COPIES,
+    )
 
 
 def plot(ident: str, class_name: str) -> html.Div:
@@ -197,6 +237,9 @@ def layout(**query: str) -> html.Div:
             # Keys of the rejected values (outlined); "link" while the link's messages show.
             dcc.Store(id="lab-invalid", data=["link"] if messages else []),
             dcc.Store(id="lab-click"),
+            # A row button's request, {"op": duplicate|remove|add, "row"|"rule", "n"}
+            # (assets/lab/rows.js).
+            dcc.Store(id="lab-row-op"),
             dcc.Store(id="lab-drag"),
             html.Div(id="lab-player-sync", hidden=True),
             html.Div(id="lab-invalid-sync", hidden=True),
@@ -308,12 +351,7 @@ def layout(**query: str) -> html.Div:
                 [
                     html.Div("Optimizers", className="panel-title"),
                     run_controls(values, MAX_STEPS),
-                    optimizer_table(
-                        list(OPTIMIZERS.values()),
-                        list(SCHEDULES.values()),
-                        values,
-                        OPTIMIZER_COLORS,
-                    ),
+                    html.Div(table(settings), id="lab-table"),
                 ],
                 className="panel",
             ),
@@ -345,10 +383,14 @@ def controls_of(store: Any) -> tuple[dict[str, Any], list[str]]:
 
 
 def raw_from_controls(by_key: dict[str, Any], previous: LabSettings) -> dict[str, Any]:
-    """Control values keyed by the settings vocabulary (only the chosen schedule's parameters)."""
+    """Control values keyed by the settings vocabulary (only the chosen schedule's parameters;
+    only rows the table has: a control of a row just removed adds nothing back)."""
     raw: dict[str, Any] = {}
     previous_flat = previous.to_flat()
+    rows = {o.id for o in previous.optimizers}
     for key, value in by_key.items():
+        if key == "rows" or ("." in key and key.partition(".")[0] not in rows):
+            continue  # rows change through the row buttons only
         if key == "view":
             raw[key] = "surface" if isinstance(value, list) and "surface" in value else "contour"
         elif key.endswith(".on"):
@@ -433,8 +475,10 @@ def equation_updates(settings: LabSettings, previous: LabSettings) -> list[Any]:
     ]
     for block, before in zip(new, old, strict=True):
         updates.append(changed(not block.enabled, not before.enabled))
-        schedule = (block.schedule_title, block.schedule_latex)
-        same_schedule = schedule == (before.schedule_title, before.schedule_latex)
+        schedules = [(r.label, r.schedule_title, r.schedule_latex) for r in block.rows]
+        same_schedule = schedules == [
+            (r.label, r.schedule_title, r.schedule_latex) for r in before.rows
+        ]
         updates.append(dash.no_update if same_schedule else schedule_line(block))
         updates.append(changed(values_text(block), values_text(before)))
     return updates
@@ -451,39 +495,64 @@ EQUATION_OUTPUTS = [
 ]
 
 
+def apply_row_op(settings: LabSettings, op: Any) -> tuple[LabSettings, str | None]:
+    """`settings` after a row button's request (duplicate / remove / add); a message when the
+    request cannot be done. Anything malformed changes nothing."""
+    if not isinstance(op, dict):
+        return settings, None
+    kind, row, rule = op.get("op"), op.get("row"), op.get("rule")
+    if kind == "duplicate" and isinstance(row, str):
+        return settings.with_copy_of(row)
+    if kind == "remove" and isinstance(row, str):
+        return settings.without_row(row), None
+    if kind == "add" and isinstance(rule, str):
+        return settings.with_row_of(rule)
+    return settings, None
+
+
 @callback(
     Output("lab-data", "data"),
     Output("lab-messages", "children"),
     Output("lab-invalid", "data"),
     Output("lab-formula", "children"),
     Output("lab-note", "children"),
+    Output("lab-table", "children"),
     *EQUATION_OUTPUTS,
     Input("lab-controls", "data"),
+    Input("lab-row-op", "data"),
     State("lab-data", "data"),
     State("lab-invalid", "data"),
     prevent_initial_call=True,
 )
-def update_lab(controls, data, shown_invalid):  # type: ignore[no-untyped-def]
-    """Controls → validated settings → the store naming what to fetch, and what changed in the
-    text panels (formula and note with the landscape; the equations' parts).
+def update_lab(controls, row_op, data, shown_invalid):  # type: ignore[no-untyped-def]
+    """Controls (or a row button) → validated settings → the store naming what to fetch, and
+    what changed in the text panels (formula and note with the landscape; the equations'
+    parts; the table when rows were added or removed).
 
     Whatever the page shows already is not sent again (no_update): every prop Dash sets costs
     the browser a re-render and a pass over the callback graph. The w₁, w₂ boxes follow the
     store's `start_text` in the browser (a new landscape's start; a start typed as "1.50").
     """
     previous = previous_settings(data)
-    values, changed = controls_of(controls)
-    raw = raw_from_controls(values, previous)
-    if "landscape" in changed:
-        raw.pop("w1", None)  # a new landscape starts from its own default start
-        raw.pop("w2", None)
-    settings, rejected = parse_flat_detailed(raw, previous)
+    rejected: dict[str, str] = {}
+    if ctx.triggered_id == "lab-row-op":
+        settings, problem = apply_row_op(previous, row_op)
+        if problem:
+            rejected["rows"] = problem
+    else:
+        values, changed = controls_of(controls)
+        raw = raw_from_controls(values, previous)
+        if "landscape" in changed:
+            raw.pop("w1", None)  # a new landscape starts from its own default start
+            raw.pop("w2", None)
+        settings, rejected = parse_flat_detailed(raw, previous)
 
     invalid = sorted(rejected)
     was_invalid = shown_invalid if isinstance(shown_invalid, list) else None
     # Messages are shown exactly when some value is rejected (the page starts with the link's).
     quiet = not invalid and was_invalid == []
     landscape_changed = settings.landscape != previous.landscape
+    rows_changed = [o.id for o in settings.optimizers] != [o.id for o in previous.optimizers]
     landscape = get_landscape(settings.landscape)
     return (
         dash.no_update if settings == previous else lab_data(settings),
@@ -491,6 +560,7 @@ def update_lab(controls, data, shown_invalid):  # type: ignore[no-untyped-def]
         dash.no_update if invalid == was_invalid else invalid,
         landscape.latex if landscape_changed else dash.no_update,
         landscape.note if landscape_changed else dash.no_update,
+        table(settings) if rows_changed else dash.no_update,
         *equation_updates(settings, previous),
     )
 

@@ -96,7 +96,16 @@ CLIENT = "lossvizPlayground"  # window.dash_clientside namespace of assets/playg
 def control_options() -> ControlOptions:
     def params(parameters) -> tuple[Param, ...]:
         return tuple(
-            Param(p.name, p.label, p.latex, p.default, p.minimum, p.maximum) for p in parameters
+            Param(
+                p.name,
+                p.label,
+                p.latex,
+                p.default,
+                p.minimum,
+                p.maximum,
+                tuple((c, OPTIMIZERS[c].title) for c in getattr(p, "choices", ())),
+            )
+            for p in parameters
         )
 
     ranges = {f.key: f.bounds for f in NUMERIC_FIELDS}
@@ -121,10 +130,13 @@ def control_values(settings: PlaygroundSettings) -> dict[str, str]:
     config = settings.config
     for optimizer_id, name in HP_CONTROLS:
         parameter = OPTIMIZERS[optimizer_id]
-        value = next(p.default for p in parameter.rule_hyperparameters if p.name == name)
+        hyper = parameter.hyperparameter(name)
+        value = hyper.default
         if optimizer_id == config.optimizer:
             value = settings.optimizer_value(name)
-        values[f"hp.{optimizer_id}.{name}"] = format_float(value)
+        values[f"hp.{optimizer_id}.{name}"] = (
+            hyper.choice_id(value) if hyper.is_choice else format_float(value)
+        )
     for schedule_id, name in SP_CONTROLS:
         value = next(p.default for p in SCHEDULES[schedule_id].parameters if p.name == name)
         if schedule_id == config.schedule:
@@ -441,8 +453,14 @@ def layout(**query: Any) -> html.Div:
 # ---- callbacks --------------------------------------------------------------------------------
 
 
-def _input_class(invalid: bool) -> str:
-    return "pg-input invalid" if invalid else "pg-input"
+def _input_class(invalid: bool, base: str = "pg-input") -> str:
+    return f"{base} invalid" if invalid else base
+
+
+# The hyperparameters shown as dropdowns (Lookahead's inner rule), whose class is "pg-choice".
+CHOICE_HPS = frozenset(
+    (o.id, p.name) for o in OPTIMIZERS.values() for p in o.rule_hyperparameters if p.is_choice
+)
 
 
 @callback(
@@ -508,7 +526,10 @@ def train_on_change(
         "messages": _messages(messages),
         "classes": {key_: _input_class(key_ in invalid) for key_ in TEXT_KEYS},
         "hp_classes": {
-            f"{o}.{n}": _input_class(o == optimizer and f"hp.{n}" in invalid)
+            f"{o}.{n}": _input_class(
+                o == optimizer and f"hp.{n}" in invalid,
+                "pg-choice" if (o, n) in CHOICE_HPS else "pg-input",
+            )
             for o, n in HP_CONTROLS
         },
         "sp_classes": {

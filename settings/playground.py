@@ -184,7 +184,11 @@ class PlaygroundSettings:
         if c.init_scale is not None:
             flat["scale"] = format_float(c.init_scale)
         for name, value in sorted(c.optimizer_params.items()):
-            flat[f"hp.{name}"] = format_float(value)
+            parameter = OPTIMIZERS[c.optimizer].hyperparameter(name)
+            # A choice (Lookahead's inner rule) reads as its id: hp.inner=adam.
+            flat[f"hp.{name}"] = (
+                parameter.choice_id(value) if parameter.is_choice else format_float(value)
+            )
         for name, value in sorted(c.schedule_params.items()):
             flat[f"sp.{name}"] = format_float(value)
         flat["batch"] = self.batch_text
@@ -482,7 +486,11 @@ def _parse_rule_values(
     for parameter in parameters:
         current = float(previous.get(parameter.name, parameter.default))
         key = prefix + parameter.name
-        if key in raw:
+        if key in raw and getattr(parameter, "is_choice", False):
+            current = _parse_rule_choice(
+                raw[key], parameter, f"{title}: {parameter.label}", current, take, key
+            )
+        elif key in raw:
             if parameter.integer:
                 current = float(
                     take(
@@ -510,6 +518,18 @@ def _parse_rule_values(
         if canonical_float(current) != canonical_float(parameter.default):
             result[parameter.name] = canonical_float(current)
     return result
+
+
+def _parse_rule_choice(
+    value: Any, parameter: Any, label: str, current: float, take: Any, key: str
+) -> float:
+    """A choice's index from its id ("adam"); an index as text ("2", older links) too."""
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(text, str) and text.isdigit() and int(text) < len(parameter.choices):
+        return float(int(text))
+    options = dict.fromkeys(parameter.choices)
+    chosen = take(parse_choice(text, label, parameter.choice_id(current), options), key)
+    return parameter.choice_index(chosen)
 
 
 def _n_train(n_samples: int, train_fraction: float) -> int:

@@ -16,6 +16,7 @@ LAB_OUTPUTS = [
     {"id": "lab-invalid", "property": "data"},
     {"id": "lab-formula", "property": "children"},
     {"id": "lab-note", "property": "children"},
+    {"id": "lab-table", "property": "children"},
 ]
 
 
@@ -89,7 +90,14 @@ def open_lab(client: Any, search: str = "") -> dict[str, Any]:
     content = response.get_json()["response"]["_pages_content"]["children"]
     return {
         ident: _find(content, ident)
-        for ident in ("lab-data", "lab-messages", "lab-equations", "lab-formula", "lab-note")
+        for ident in (
+            "lab-data",
+            "lab-messages",
+            "lab-equations",
+            "lab-formula",
+            "lab-note",
+            "lab-table",
+        )
     }
 
 
@@ -103,21 +111,38 @@ def lab_request_body(
     (every control's value, the changed key); as state the `lab-data` store and the keys the
     page outlines as rejected (`lab-invalid`, [] on a clean page)."""
     outputs = lab_outputs()
+    fields = lab_field_keys()
     output_text = ".." + "...".join(_output_string(o) for o in outputs) + ".."
     controls = {
-        "values": {k: values.get(k) for k in lab_field_keys()},
+        # The default page's fields, then any others given (a copy's: "gd-2.lr").
+        "values": {k: values.get(k) for k in fields}
+        | {k: values[k] for k in values.keys() - fields},
         "changed": [changed_key] if changed_key else [],
     }
     return {
         "output": output_text,
         "outputs": outputs,
-        "inputs": [{"id": "lab-controls", "property": "data", "value": controls}],
+        "inputs": [
+            {"id": "lab-controls", "property": "data", "value": controls},
+            {"id": "lab-row-op", "property": "data", "value": None},
+        ],
         "state": [
             {"id": "lab-data", "property": "data", "value": data},
             {"id": "lab-invalid", "property": "data", "value": [] if invalid is None else invalid},
         ],
         "changedPropIds": ["lab-controls.data"],
     }
+
+
+def row_op_body(
+    op: dict[str, Any], data: dict[str, Any] | None, invalid: list[str] | None = None
+) -> dict[str, Any]:
+    """The lab callback's request when a row button (assets/lab/rows.js) writes `lab-row-op`."""
+    body = lab_request_body({}, data, None, invalid)
+    body["inputs"][0]["value"] = None
+    body["inputs"][1]["value"] = op
+    body["changedPropIds"] = ["lab-row-op.data"]
+    return body
 
 
 def _output_string(output: Any) -> str:

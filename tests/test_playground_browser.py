@@ -537,3 +537,17 @@ def test_a_diverging_run_says_so(live_server, page):
     assert "Diverged at epoch" in banner.inner_text()
     end_playback(page)
     assert "diverged at" in counter(page)
+
+
+def test_lookaheads_inner_rule_is_picked_from_a_list(live_server, page):
+    """Lookahead's inner rule A is a dropdown of rules (as in the lab), not a number box."""
+    open_page(page, live_server, "?opt=lookahead")
+    page.click("summary:has-text('Optimizer hyperparameters')")
+    picker = page.locator("#pg-hp-lookahead-inner")
+    picker.wait_for(state="visible", timeout=30_000)
+    assert "Adam" in picker.inner_text()  # the default inner rule, by name
+    picker.click()
+    page.click("[role='option']:has-text('RMSprop')")
+    wait_for_run(page, "inner")
+    assert "hp.inner=rmsprop" in page.url
+    assert page.evaluate("() => document.getElementById('global-error').hidden") is True

@@ -240,6 +240,23 @@ def test_optimizer_hyperparameters_and_schedule_parameters(client, page_module):
     assert props["pg-hp-momentum-alpha"]["className"] == "pg-input"
 
 
+def test_lookaheads_inner_rule_is_a_dropdown_of_rule_ids(client, page_module):
+    values = page_module.control_values(PlaygroundSettings())
+    assert values["hp.lookahead.inner"] == "adam"  # the default, by its id
+    response = call_train(
+        client, page_module, {"opt": "lookahead", "hp-lookahead-inner": "rmsprop"}
+    )
+    assert response.status_code == 200
+    props = response_props(response)
+    assert "hp.inner=rmsprop" in props["pg-query"]["data"]["train"]
+    assert props["pg-hp-lookahead-inner"]["className"] == "pg-choice"
+    bad = response_props(
+        call_train(client, page_module, {"opt": "lookahead", "hp-lookahead-inner": "nope"})
+    )
+    assert "unknown choice" in messages_text(bad)
+    assert bad["pg-hp-lookahead-inner"]["className"] == "pg-choice invalid"
+
+
 # ---- the run endpoint ---------------------------------------------------------------------------
 
 

@@ -132,11 +132,12 @@ def test_l2_keeps_weights_small_and_halves_the_test_loss(home):
 
 # ---- the optimizer lab's claims ----------------------------------------------------------------
 def _lab_run(settings, **overrides):
-    """The engine's trajectories for a lab preset (what the page computes), by optimizer id."""
+    """The engine's trajectories for a lab preset (what the page computes), by row key."""
     from serving.api.lab import lab_trajectories
 
-    runs = lab_trajectories(replace(settings, **overrides))
-    return {run.optimizer: run for run in runs}
+    settings = replace(settings, **overrides)
+    runs = lab_trajectories(settings)
+    return {row.id: run for row, run in zip(settings.enabled, runs, strict=True)}
 
 
 def _lab(home, scenario_id):
@@ -154,6 +155,21 @@ def test_lr_too_large_diverges(home):
         optimizers=tuple(replace(o, lr=0.012) if o.id == "gd" else o for o in settings.optimizers),
     )["gd"]
     assert below.diverged_at is None and below.loss[-1] < 1e-6
+
+
+def test_lr_sizes_too_small_is_slow_right_converges_too_large_diverges(home):
+    settings = _lab(home, "lr-sizes")
+    assert [(o.rule, o.lr) for o in settings.enabled] == [
+        ("gd", 0.001),
+        ("gd", 0.012),
+        ("gd", 0.013),
+    ]
+    runs = _lab_run(settings)
+    distance = {k: np.hypot(r.path[:, 0], r.path[:, 1]) for k, r in runs.items()}
+    slow, right, large = runs["gd"], runs["gd-2"], runs["gd-3"]
+    assert slow.diverged_at is None and distance["gd"][-1] == pytest.approx(0.54, abs=0.01)
+    assert right.diverged_at is None and distance["gd-2"][100] < 0.01 * distance["gd-2"][0]
+    assert large.diverged_at is not None and large.diverged_at < 50
 
 
 def test_saddle_gd_stalls_adam_escapes(home):

@@ -54,7 +54,7 @@
       name: run ? run.legendName : row.title,
       legendgroup: row.id,
       visible: Boolean(row.enabled && run),
-      line: { color: row.color, width: s.line, simplify: false },
+      line: { color: row.color, width: s.line, dash: row.dash || "solid", simplify: false },
       hovertemplate: `<b>${row.title}</b> step %{x}<br>${symbol}=%{y:.4g}<extra></extra>`,
     };
   }

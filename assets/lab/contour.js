@@ -364,7 +364,7 @@
       legendgroup: row.id,
       visible: enabled,
       // simplify: false keeps one SVG vertex per step, so playback can reveal a path by length
-      line: { color: row.color, width: s.line, simplify: false },
+      line: { color: row.color, width: s.line, dash: row.dash || "solid", simplify: false },
       hovertemplate: hoverTemplate(row.title),
     };
     const head = {
@@ -550,7 +550,33 @@
         cum[i] = cum[i - 1] + (Number.isFinite(step) ? step : 0);
       }
     }
-    return { cum, px, py, line: adapter().linePath(gd, traceIndex) };
+    const line = adapter().linePath(gd, traceIndex);
+    const width = line ? parseFloat(line.style.strokeWidth) : 0;
+    return { cum, px, py, line, dash: dashPattern(run.dash, width) };
+  }
+
+  /* A named dash as Plotly draws it at line width w (its drawing.dashStyle), in px; null for
+   * solid. Playback's reveal repeats it up to the revealed length. */
+  function dashPattern(dash, width) {
+    const r = Math.max(+width || 1, 3);
+    const patterns = { dot: [r, r], dash: [3 * r, 3 * r], longdash: [5 * r, 5 * r], dashdot: [3 * r, r, r, r], longdashdot: [5 * r, 2 * r, r, 2 * r] };
+    return patterns[dash] || null;
+  }
+
+  /* stroke-dasharray showing the first `length` px of a line (in its dash pattern, if any). */
+  function revealArray(pattern, length, total) {
+    if (!pattern) return `${length}px ${total}px`;
+    const parts = [];
+    let at = 0;
+    for (let i = 0; at < length; i = (i + 1) % pattern.length) {
+      const piece = Math.min(pattern[i], length - at);
+      parts.push(piece);
+      at += piece;
+    }
+    if (parts.length % 2 === 1) parts.push(total); // ended inside a dash: then nothing
+    else if (parts.length) parts[parts.length - 1] += total; // ended inside a gap: extend it
+    else parts.push(0, total);
+    return parts.map((v) => `${v}px`).join(",");
   }
 
   function measure(gd, runs) {
@@ -572,7 +598,7 @@
   function revealLine(geometry, m) {
     if (!geometry || !geometry.line) return;
     const total = geometry.cum[geometry.cum.length - 1] + 10;
-    geometry.line.style.strokeDasharray = `${geometry.cum[m - 1]}px ${total}px`;
+    geometry.line.style.strokeDasharray = revealArray(geometry.dash, geometry.cum[m - 1], total);
   }
 
   function reveal(geometries, runs, k) {
@@ -594,7 +620,7 @@
 
   function clearReveal(geometries) {
     for (const g of geometries || []) {
-      if (g && g.line) g.line.style.strokeDasharray = "";
+      if (g && g.line) g.line.style.strokeDasharray = g.dash ? g.dash.map((v) => `${v}px`).join(",") : "";
       if (g && g.slow && g.slow.line) g.slow.line.style.strokeDasharray = "";
       for (const dot of (g && g.slow && g.slow.dots) || []) dot.style.display = "";
     }
@@ -613,6 +639,7 @@
     startShape,
     lineGeometry,
     revealLine,
+    revealArray,
     measure,
     reveal,
     clearReveal,

@@ -2,7 +2,7 @@
  * A fetched lab run (GET /api/lab/run.bin, serving/api/lab.py) as the views draw it: one
  * record per enabled optimizer with typed arrays per step.
  *
- *   LossViz.labRuns.prepare(run, landscape, rows) -> [{id, title, color, row, n, x, y, cost,
+ *   LossViz.labRuns.prepare(run, landscape, rows) -> [{id, title, color, dash, row, n, x, y, cost,
  *       gap, height, steps, lr, lrSteps, divergedAt, legendName, slow, stability}]
  *
  * `slow`, for a rule with points of its own apart from θ (Lookahead's slow weights φ_j = θ_{jk}),
@@ -60,6 +60,7 @@
         id: meta.id,
         title: meta.title,
         color: rows[row] ? rows[row].color : "#000000",
+        dash: rows[row] && rows[row].dash ? rows[row].dash : "solid",
         row,
         n,
         x,

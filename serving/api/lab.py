@@ -4,7 +4,8 @@ The page's callback only validates the controls and names this URL; the browser 
 draws. The query is the lab's own URL vocabulary (settings/optimizer_lab.py), so the URL alone
 determines the run: any worker answers it, from the shared cache, and browsers keep it.
 
-The LVZ1 container (components/encoding.py) holds, for each enabled optimizer `<id>`:
+The LVZ1 container (components/encoding.py) holds, for each enabled row `<id>` of the table
+(the row's key: its rule's id, or a copy's such as `gd-2`):
 
     <id>.path  f4 [n+1, 2]   θ_0 … θ_n (cut at divergence: n + 1 = diverged_at)
     <id>.gap   f4 [n+1]      J(θ_k) − J*, computed in float64 before the cast (the cost chart is
@@ -36,7 +37,6 @@ from components.encoding import pack
 from optimizers import stability
 from optimizers.config import OptimizerConfig
 from optimizers.engine import Trajectory, trajectories
-from optimizers.specs import OPTIMIZERS
 from serving.api import api, bad_request, binary_response, unknown_settings
 from settings.optimizer_lab import LabSettings, from_query, known_keys
 from settings.query import PASSTHROUGH_KEYS
@@ -49,7 +49,7 @@ def engine_configs(settings: LabSettings) -> list[OptimizerConfig]:
     """The enabled rows of the table as the engine's configs (table order)."""
     return [
         OptimizerConfig(
-            optimizer=row.id,
+            optimizer=row.rule,
             enabled=True,
             lr=row.lr,
             schedule=row.schedule,
@@ -106,27 +106,26 @@ def run_container(settings: LabSettings) -> bytes:
     runs = []
     rows = []
     curvatures = path_curvatures(settings.landscape, results)
-    for row_settings, result in zip(settings.enabled, results, strict=True):
-        title = OPTIMIZERS[result.optimizer].title
+    for index, (row_settings, result) in enumerate(zip(settings.enabled, results, strict=True)):
+        key, title = row_settings.id, row_settings.label
         gap = np.maximum(np.asarray(result.loss, dtype=np.float64) - j_star, 0.0)
-        arrays[f"{result.optimizer}.path"] = np.clip(result.path, -F4_MAX, F4_MAX).astype("<f4")
-        arrays[f"{result.optimizer}.gap"] = np.minimum(gap, F4_MAX).astype("<f4")
+        arrays[f"{key}.path"] = np.clip(result.path, -F4_MAX, F4_MAX).astype("<f4")
+        arrays[f"{key}.gap"] = np.minimum(gap, F4_MAX).astype("<f4")
         rates = np.asarray(result.lr, dtype=np.float64)
         constant = len(rates) > 0 and bool(np.all(rates == rates[0]))
         if not constant:
-            arrays[f"{result.optimizer}.lr"] = rates.astype("<f4")
+            arrays[f"{key}.lr"] = rates.astype("<f4")
         if result.slow_steps is not None:
-            arrays[f"{result.optimizer}.slow_steps"] = result.slow_steps.astype("<i4")
+            arrays[f"{key}.slow_steps"] = result.slow_steps.astype("<i4")
         row_stability = None
-        if result.optimizer in curvatures:
-            curvature = curvatures[result.optimizer]
-            row_stability = stability_arrays(row_settings, result, rates, curvature, arrays)
+        if index in curvatures:
+            row_stability = stability_arrays(row_settings, result, rates, curvatures[index], arrays)
         final_point = result.path[-1]
         final_loss = float(result.loss[-1])
         reached = nearest_minimum(landscape, final_point)
         runs.append(
             {
-                "id": result.optimizer,
+                "id": key,
                 "title": title,
                 "points": len(result.loss),
                 "diverged_at": result.diverged_at,
@@ -139,7 +138,7 @@ def run_container(settings: LabSettings) -> bytes:
         )
         rows.append(
             {
-                "id": result.optimizer,
+                "id": key,
                 "cells": [
                     title,
                     f"{final_loss:.6g}",
@@ -162,15 +161,16 @@ def run_container(settings: LabSettings) -> bytes:
     return pack(meta, arrays)
 
 
-def path_curvatures(landscape_id: str, results: list[Trajectory]) -> dict[str, np.ndarray]:
-    """λmax along the path of every row with a stability limit, in one call of the program
-    (the paths end to end)."""
-    paths = [r for r in results if stability.has_limit(r.optimizer)]
-    if not paths:
+def path_curvatures(landscape_id: str, results: list[Trajectory]) -> dict[int, np.ndarray]:
+    """λmax along the path of every row with a stability limit, by row index, in one call of
+    the program (the paths end to end)."""
+    rows = [i for i, r in enumerate(results) if stability.has_limit(r.optimizer)]
+    if not rows:
         return {}
-    together = stability.lambda_max(landscape_id, np.concatenate([r.path for r in paths]))
-    ends = np.cumsum([len(r.path) for r in paths])[:-1]
-    return {r.optimizer: c for r, c in zip(paths, np.split(together, ends), strict=True)}
+    paths = [results[i].path for i in rows]
+    together = stability.lambda_max(landscape_id, np.concatenate(paths))
+    ends = np.cumsum([len(p) for p in paths])[:-1]
+    return dict(zip(rows, np.split(together, ends), strict=True))
 
 
 def stability_arrays(
@@ -185,8 +185,8 @@ def stability_arrays(
     # η of the update leaving each point (the last point: the last update's, or η₀).
     eta = np.append(rates, rates[-1] if len(rates) else row.lr)
     kinds = stability.verdicts(result.optimizer, eta * curvature, curvature, values)
-    arrays[f"{result.optimizer}.curvature"] = curvature.astype("<f4")
-    arrays[f"{result.optimizer}.stability"] = kinds
+    arrays[f"{row.id}.curvature"] = curvature.astype("<f4")
+    arrays[f"{row.id}.stability"] = kinds
     start = stability.stability(result.optimizer, float(eta[0]), float(curvature[0]), values)
     return {
         "limit": start.limit,
