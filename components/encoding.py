@@ -68,11 +68,6 @@ def decode_array(encoded: dict[str, Any]) -> np.ndarray:
     return np.frombuffer(raw, dtype=_DTYPES[encoded["dtype"]]).reshape(encoded["shape"])
 
 
-def quantize_unit(values: np.ndarray) -> np.ndarray:
-    """Probabilities in [0, 1] as uint8 0..255 (for decision-boundary frames)."""
-    return np.clip(np.rint(np.asarray(values) * 255.0), 0, 255).astype(np.uint8)
-
-
 # ---- delta8: per-epoch parameter frames ---------------------------------------------------------
 
 

@@ -112,12 +112,6 @@ def goldstein_price(w: jax.Array) -> jax.Array:
     return a * b
 
 
-def mccormick(w: jax.Array) -> jax.Array:
-    """J = sin(w1 + w2) + (w1 − w2)² − 1.5 w1 + 2.5 w2 + 1."""
-    w1, w2 = w[0], w[1]
-    return jnp.sin(w1 + w2) + (w1 - w2) ** 2 - 1.5 * w1 + 2.5 * w2 + 1.0
-
-
 def rastrigin(w: jax.Array) -> jax.Array:
     """J = 20 + Σᵢ (wᵢ² − 10 cos(2π wᵢ)), i = 1, 2."""
     w1, w2 = w[0], w[1]

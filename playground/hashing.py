@@ -52,13 +52,6 @@ def bits_to_uniform(bits: jax.Array) -> jax.Array:
     return (bits >> 8).astype(jnp.float32) * jnp.float32(2.0**-24)
 
 
-def hashed_uniform(
-    seed: jax.Array, salt: int, stream: jax.Array, shape: tuple[int, ...]
-) -> jax.Array:
-    """float32 uniform in [0, 1) with 24 random bits."""
-    return bits_to_uniform(hashed_bits(seed, salt, stream, shape))
-
-
 def hashed_permutation(seed: jax.Array, salt: int, stream: jax.Array, n: int) -> jax.Array:
     """A permutation of ``0 … n−1`` (argsort of n hashes; ties broken by index)."""
     return jnp.argsort(hashed_bits(seed, salt, stream, (n,)), stable=True).astype(jnp.int32)

@@ -51,20 +51,6 @@ def forward(
     return (hidden @ weights + bias)[:, 0], activations
 
 
-def bce_from_logits(logits: jax.Array, labels: jax.Array) -> jax.Array:
-    """Per-example binary cross-entropy ``softplus(logit) − y · logit`` (stable for any logit)."""
-    return jax.nn.softplus(logits) - labels * logits
-
-
-def weight_penalty(params: Params, l1: jax.Array, l2: jax.Array) -> jax.Array:
-    """``λ1 Σ|W| + λ2 Σ W²`` over all weight matrices (biases excluded); d|W|/dW = sign(W)."""
-    total_abs = sum(
-        jnp.sum(weights * jax.lax.stop_gradient(jnp.sign(weights))) for weights, _ in params
-    )
-    total_square = sum(jnp.sum(weights * weights) for weights, _ in params)
-    return l1 * total_abs + l2 * total_square
-
-
 def accuracy(logits: jax.Array, labels: jax.Array) -> jax.Array:
     """Fraction of examples with ``[logit > 0] == y`` (ŷ > 0.5 predicts class 1)."""
     return jnp.mean(((logits > 0) == (labels > 0.5)).astype(jnp.float32))

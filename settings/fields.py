@@ -1,13 +1,15 @@
 """Parsing and checking of single values coming from controls or URLs, with readable messages.
 
 Every function returns `(value, message)`: the parsed value (or the fallback when the input is
-unusable) and `None` or a sentence a student can act on.
+unusable) and `None` or a sentence a student can act on. `Field` is one row of a page's
+declarative state table, built on them.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 # Floats are rounded to this many significant digits in URLs and cache keys: enough for any
@@ -100,3 +102,55 @@ def parse_bool(raw: Any, label: str, fallback: bool) -> tuple[bool, str | None]:
 def _show(raw: Any) -> str:
     text = str(raw)
     return repr(text[:40] + "…") if len(text) > 40 else repr(text)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One setting of a page's state table (TensorFlow Playground's state.ts is the model):
+    its key — the URL key, the control's key and the key of its message, one spelling — the
+    label its messages use, its default, and how its text is parsed and written.
+
+    ``kind`` is "float", "int", "choice" (one of ``choices``) or "bool"; ``bounds`` is the
+    valid closed range of a number (a caller may pass other bounds: the lab's start lies in
+    the landscape's domain); ``in_cache_key`` is False for what only changes the drawing;
+    ``attr`` names the settings attribute when it is not the key.
+    """
+
+    key: str
+    label: str
+    default: Any
+    kind: str = "float"
+    bounds: tuple[float, float] = (-math.inf, math.inf)
+    choices: tuple[str, ...] = ()
+    in_cache_key: bool = True
+    attr: str = ""  # the settings' attribute it holds, when not the key (the playground's n)
+
+    @property
+    def name(self) -> str:
+        """The settings attribute this field holds."""
+        return self.attr or self.key
+
+    def parse(
+        self, raw: Any, current: Any, bounds: tuple[float, float] | None = None
+    ) -> tuple[Any, str | None]:
+        """(value, message): the value read from ``raw``, or ``current`` and a sentence."""
+        low, high = bounds or self.bounds
+        if self.kind == "int":
+            return parse_int(raw, self.label, int(current), int(low), int(high))
+        if self.kind == "float":
+            return parse_float(raw, self.label, float(current), low, high)
+        if self.kind == "choice":
+            return parse_choice(raw, self.label, current, self.choices)
+        if self.kind == "bool":
+            return parse_bool(raw, self.label, current)
+        raise ValueError(f"unknown field kind {self.kind!r}")
+
+    def format(self, value: Any) -> str:
+        """The value as URL and control text ('0.001', '500', 'rosenbrock', '1')."""
+        if self.kind == "float":
+            return format_float(value)
+        if self.kind == "int":
+            return str(int(value))
+        if self.kind == "bool":
+            return "1" if value else "0"
+        return str(value)

@@ -1,12 +1,12 @@
 """The optimizer lab's one settings object: defaults, validation, URL query string, cache key.
 
 Controls and URLs speak the same flat vocabulary of keys, so parsing a link and parsing the
-controls is one function (`parse_flat`) and a link round-trips by construction:
+controls is one function (`parse_flat`) and a link round-trips by construction. Every key is
+a `Field` of one declarative table — `RUN_FIELDS` here, the rows' in settings/lab_rows.py —
+which holds its label, default, parsing and formatting, and whether it is in the cache key:
 
     landscape=rosenbrock  w1=-1.5  w2=2  steps=500  noise=0  seed=0  view=contour|surface
-    <optimizer>.on=1|0  <optimizer>.lr=0.01  <optimizer>.schedule=inverse_time
-    <optimizer>.<schedule parameter>=0.01 (e.g. gd.decay_rate)  <optimizer>.<hyperparameter>=0.9
-    <optimizer>.<choice>=<id> (e.g. lookahead.inner=adam: which rule Lookahead wraps)
+    <row>.on=1|0  <row>.lr=0.01  <row>.schedule=inverse_time  <row>.<parameter>=0.9 …
     rows=gd-2,adam-2   extra rows ("copies"): row `<rule>-<n>` runs rule <rule> with settings
                        of its own, under the same keys (gd-2.lr=0.013, gd-2.on=0, …)
 
@@ -27,16 +27,35 @@ from typing import Any
 from urllib.parse import urlencode
 
 from landscapes import LANDSCAPES, get_landscape
-from optimizers.specs import OPTIMIZERS, SCHEDULES
-from settings.fields import (
-    canonical_float,
-    format_float,
-    parse_bool,
-    parse_choice,
-    parse_float,
-    parse_int,
+from optimizers.specs import OPTIMIZERS
+from settings.fields import Field, canonical_float
+from settings.lab_rows import (
+    MAX_COPIES,
+    OptimizerSettings,
+    copy_key,
+    format_hyperparameter,
+    is_new_copy_key,
+    parse_row,
+    parse_table,
+    row_field_names,
+    split_row_key,
+    table_order,
 )
 from settings.query import PASSTHROUGH_KEYS, split_query
+
+__all__ = [
+    "MAX_COPIES",
+    "LabSettings",
+    "OptimizerSettings",
+    "copy_key",
+    "format_hyperparameter",
+    "from_query",
+    "known_keys",
+    "parse_flat",
+    "parse_flat_detailed",
+    "split_row_key",
+    "table_order",
+]
 
 DEFAULT_LANDSCAPE = "himmelblau"
 DEFAULT_STEPS = 500
@@ -44,75 +63,18 @@ MAX_STEPS = 5000
 MAX_NOISE = 1000.0
 MAX_SEED = 2**31 - 1
 VIEWS = ("contour", "surface")
-# Extra rows beyond the one per rule (two engine calls of 8 rows at most with everything on).
-MAX_COPIES = 6
-COPY_SEPARATOR = "-"
 
-
-def copy_key(rule_id: str, number: int) -> str:
-    """The key of a rule's `number`-th row ('gd', 2 -> 'gd-2'; number 1 is the rule's own)."""
-    return rule_id if number == 1 else f"{rule_id}{COPY_SEPARATOR}{number}"
-
-
-def split_row_key(key: str) -> tuple[str, int] | None:
-    """('gd', 2) for 'gd-2', ('gd', 1) for 'gd'; None if `key` names no row a table can have."""
-    rule_id, separator, number = key.rpartition(COPY_SEPARATOR)
-    if not separator:
-        return (key, 1) if key in OPTIMIZERS else None
-    if rule_id in OPTIMIZERS and number.isdigit() and 2 <= int(number) <= MAX_COPIES + 1:
-        return rule_id, int(number)
-    return None
-
-
-@dataclass(frozen=True)
-class OptimizerSettings:
-    """One row of the table: `id` is its key, the rule's id or a copy's ('gd-2', see
-    `copy_key`). Mappings are stored as sorted (name, value) pairs."""
-
-    id: str
-    enabled: bool
-    lr: float
-    schedule: str
-    schedule_params: tuple[tuple[str, float], ...]
-    hyperparams: tuple[tuple[str, float], ...]
-
-    @classmethod
-    def default(cls, row_key: str) -> OptimizerSettings:
-        """The row's defaults: the rule's (a copy starts enabled: it was asked for)."""
-        rule_id, number = split_row_key(row_key) or (row_key, 1)
-        spec = OPTIMIZERS[rule_id]
-        return cls(
-            id=row_key,
-            enabled=spec.default_enabled or number > 1,
-            lr=spec.learning_rate.default,
-            schedule="constant",
-            schedule_params=(),
-            hyperparams=tuple(sorted((p.name, p.default) for p in spec.rule_hyperparameters)),
-        )
-
-    @property
-    def rule(self) -> str:
-        """The id of the update rule this row runs."""
-        return (split_row_key(self.id) or (self.id, 1))[0]
-
-    @property
-    def number(self) -> int:
-        """1 for the rule's own row, n for its copy '<rule>-n'."""
-        return (split_row_key(self.id) or (self.id, 1))[1]
-
-    @property
-    def label(self) -> str:
-        """What legends and tables call the row: 'GD', 'GD #2'."""
-        title = OPTIMIZERS[self.rule].title
-        return title if self.number == 1 else f"{title} #{self.number}"
-
-    @property
-    def schedule_values(self) -> dict[str, float]:
-        return dict(self.schedule_params)
-
-    @property
-    def hyperparam_values(self) -> dict[str, float]:
-        return dict(self.hyperparams)
+# ---- the state table -------------------------------------------------------------------------
+LANDSCAPE = Field("landscape", "Landscape", DEFAULT_LANDSCAPE, "choice", choices=tuple(LANDSCAPES))
+# The start's bounds are the landscape's domain (given when parsing); its default its start.
+START = (Field("w1", "Start w₁", 0.0), Field("w2", "Start w₂", 0.0))
+RUN_FIELDS: tuple[Field, ...] = (
+    Field("steps", "Steps", DEFAULT_STEPS, "int", (1, MAX_STEPS)),
+    Field("noise", "Gradient noise σ", 0.0, "float", (0.0, MAX_NOISE)),
+    Field("seed", "Seed", 0, "int", (0, MAX_SEED)),
+    Field("view", "View", VIEWS[0], "choice", choices=VIEWS, in_cache_key=False),
+)
+"""The run's own settings, by their LabSettings attribute (= key)."""
 
 
 @dataclass(frozen=True)
@@ -132,11 +94,8 @@ class LabSettings:
         return cls(
             landscape=landscape,
             start=tuple(float(v) for v in get_landscape(landscape).start),  # type: ignore[arg-type]
-            steps=DEFAULT_STEPS,
-            noise=0.0,
-            seed=0,
-            view="contour",
             optimizers=tuple(OptimizerSettings.default(o) for o in OPTIMIZERS),
+            **{field.key: field.default for field in RUN_FIELDS},
         )
 
     @property
@@ -206,23 +165,16 @@ class LabSettings:
 
     def _flat(self) -> dict[str, str]:
         flat = {
-            "landscape": self.landscape,
-            "w1": format_float(self.start[0]),
-            "w2": format_float(self.start[1]),
-            "steps": str(self.steps),
-            "noise": format_float(self.noise),
-            "seed": str(self.seed),
-            "view": self.view,
+            LANDSCAPE.key: self.landscape,
+            **{
+                field.key: field.format(value)
+                for field, value in zip(START, self.start, strict=True)
+            },
+            **{field.key: field.format(getattr(self, field.key)) for field in RUN_FIELDS},
             "rows": ",".join(self.copies),
         }
         for row in self.optimizers:
-            flat[f"{row.id}.on"] = "1" if row.enabled else "0"
-            flat[f"{row.id}.lr"] = format_float(row.lr)
-            flat[f"{row.id}.schedule"] = row.schedule
-            for name, value in row.schedule_params:
-                flat[f"{row.id}.{name}"] = format_float(value)
-            for name, value in row.hyperparams:
-                flat[f"{row.id}.{name}"] = format_hyperparameter(row.rule, name, value)
+            flat.update(row.flat())
         return flat
 
     def to_query(self, passthrough: Mapping[str, str] | None = None) -> str:
@@ -234,34 +186,25 @@ class LabSettings:
         return urlencode(items, safe=",")
 
     def cache_key(self) -> str:
-        """Canonical text of everything the computation depends on (not the view)."""
-        parts = [
-            "lab:v1",
-            self.landscape,
-            f"{format_float(self.start[0])},{format_float(self.start[1])}",
-            str(self.steps),
-            format_float(self.noise),
-            str(self.seed if self.noise > 0 else 0),
-        ]
+        """Canonical text of everything the computation depends on (not the view; the seed
+        only with noise)."""
+        flat = _flat_items_dict(self)
+        cached = [f for f in RUN_FIELDS if f.in_cache_key and (f.key != "seed" or self.noise > 0)]
+        parts = ["lab:v2", self.landscape, f"{flat['w1']},{flat['w2']}"]
+        parts += [f"{f.key}={flat[f.key]}" for f in cached]
         for row in self.enabled:
-            values = ",".join(
-                [f"{k}={format_float(v)}" for k, v in row.schedule_params]
-                + [f"{k}={format_hyperparameter(row.rule, k, v)}" for k, v in row.hyperparams]
-            )
-            parts.append(f"{row.id}:{format_float(row.lr)}:{row.schedule}:{values}")
+            parts.append(",".join(f"{k}={v}" for k, v in row.flat().items() if k != f"{row.id}.on"))
         return "|".join(parts)
-
-
-def table_order(rows: tuple[OptimizerSettings, ...]) -> tuple[OptimizerSettings, ...]:
-    """Rules in registry order, each rule's copies right after its own row, by number."""
-    rank = {rule_id: i for i, rule_id in enumerate(OPTIMIZERS)}
-    return tuple(sorted(rows, key=lambda o: (rank[o.rule], o.number)))
 
 
 @functools.lru_cache(maxsize=512)
 def _flat_items(settings: LabSettings) -> tuple[tuple[str, str], ...]:
     """``settings``' flat text (bounded: 512 settings of ~3 KB)."""
     return tuple(settings._flat().items())
+
+
+def _flat_items_dict(settings: LabSettings) -> dict[str, str]:
+    return dict(_flat_items(settings))
 
 
 @functools.lru_cache(maxsize=64)
@@ -304,197 +247,45 @@ def parse_flat_detailed(
         return value
 
     landscape = previous.landscape
-    if "landscape" in raw:
-        landscape = take(
-            parse_choice(raw["landscape"], "Landscape", previous.landscape, LANDSCAPES), "landscape"
-        )
+    if LANDSCAPE.key in raw:
+        landscape = take(LANDSCAPE.parse(raw[LANDSCAPE.key], previous.landscape), LANDSCAPE.key)
     # A new landscape starts from its own default start unless a start is given explicitly.
     start = (
         previous.start if landscape == previous.landscape else LabSettings.default(landscape).start
     )
-    (x_min, x_max), (y_min, y_max) = get_landscape(landscape).domain
-    w1, w2 = start
-    if "w1" in raw:
-        w1 = take(parse_float(raw["w1"], "Start w₁", start[0], x_min, x_max), "w1")
-    if "w2" in raw:
-        w2 = take(parse_float(raw["w2"], "Start w₂", start[1], y_min, y_max), "w2")
-
-    steps = previous.steps
-    if "steps" in raw:
-        steps = take(parse_int(raw["steps"], "Steps", previous.steps, 1, MAX_STEPS), "steps")
-    noise = previous.noise
-    if "noise" in raw:
-        noise = take(
-            parse_float(raw["noise"], "Gradient noise σ", previous.noise, 0.0, MAX_NOISE), "noise"
+    domain = get_landscape(landscape).domain
+    start = tuple(
+        canonical_float(
+            take(field.parse(raw[field.key], value, bounds), field.key)
+            if field.key in raw
+            else value
         )
-    seed = previous.seed
-    if "seed" in raw:
-        seed = take(parse_int(raw["seed"], "Seed", previous.seed, 0, MAX_SEED), "seed")
-    view = previous.view
-    if "view" in raw:
-        view = take(parse_choice(raw["view"], "View", previous.view, VIEWS), "view")
+        for field, value, bounds in zip(START, start, domain, strict=True)
+    )
+    run = {
+        field.key: take(field.parse(raw[field.key], getattr(previous, field.key)), field.key)
+        if field.key in raw
+        else getattr(previous, field.key)
+        for field in RUN_FIELDS
+    }
 
     table = previous.optimizers
-    if "rows" in raw or any(_is_new_copy_key(k, previous) for k in raw):
-        table = take(_parse_table(raw, previous), "rows")
-    rows = tuple(_parse_row(raw, row, take) for row in table)
-    settings = LabSettings(
-        landscape=landscape,
-        start=(canonical_float(w1), canonical_float(w2)),
-        steps=steps,
-        noise=noise,
-        seed=seed,
-        view=view,
-        optimizers=rows,
-    )
+    if "rows" in raw or any(is_new_copy_key(k, previous.optimizers) for k in raw):
+        table = take(parse_table(raw, previous.optimizers), "rows")
+    rows = tuple(parse_row(raw, row, take) for row in table)
+    settings = LabSettings(landscape=landscape, start=start, optimizers=rows, **run)  # type: ignore[arg-type]
     return settings, rejected
-
-
-def _is_new_copy_key(key: str, previous: LabSettings) -> bool:
-    row_key = key.partition(".")[0]
-    return (
-        "." in key and row_key not in previous.copies and (split_row_key(row_key) or ("", 1))[1] > 1
-    )
-
-
-def _parse_table(
-    raw: Mapping[str, Any], previous: LabSettings
-) -> tuple[tuple[OptimizerSettings, ...], str | None]:
-    """The rows `raw` asks for: every rule's own row, the copies listed in `rows` (a copy's
-    settings given without listing it count as listing it), at most `MAX_COPIES`."""
-    wanted: list[str] = []
-    problems: list[str] = []
-    listed = raw.get("rows", ",".join(previous.copies))
-    if not isinstance(listed, str):
-        problems.append("Rows: expected a list such as 'gd-2,adam-2'.")
-        listed = ",".join(previous.copies)
-    for key in [k.strip() for k in listed.split(",") if k.strip()] + [
-        k.partition(".")[0] for k in raw if _is_new_copy_key(k, previous)
-    ]:
-        parts = split_row_key(key)
-        if parts is None or parts[1] == 1:
-            problems.append(
-                f"Rows: {key[:30]!r} is not an extra row (a rule's id, a dash and 2 to "
-                f"{MAX_COPIES + 1}, such as 'gd-2')."
-            )
-        elif key not in wanted:
-            wanted.append(key)
-    if len(wanted) > MAX_COPIES:
-        problems.append(f"Rows: at most {MAX_COPIES} extra rows; the first {MAX_COPIES} are kept.")
-        wanted = wanted[:MAX_COPIES]
-    kept = {o.id: o for o in previous.optimizers}
-    own = [o for o in previous.optimizers if o.number == 1]
-    copies = [kept.get(key) or OptimizerSettings.default(key) for key in wanted]
-    return table_order(tuple(own + copies)), " ".join(problems) or None
-
-
-def _parse_row(raw: Mapping[str, Any], row: OptimizerSettings, take: Any) -> OptimizerSettings:
-    spec = OPTIMIZERS[row.rule]
-    prefix = f"{row.id}."
-
-    enabled = row.enabled
-    if prefix + "on" in raw:
-        enabled = take(
-            parse_bool(raw[prefix + "on"], f"{row.label}: enabled", row.enabled), prefix + "on"
-        )
-    lr_spec = spec.learning_rate
-    lr = row.lr
-    if prefix + "lr" in raw:
-        lr = take(
-            parse_float(
-                raw[prefix + "lr"],
-                f"{row.label}: learning rate",
-                row.lr,
-                lr_spec.minimum,
-                lr_spec.maximum,
-            ),
-            prefix + "lr",
-        )
-    schedule = row.schedule
-    if prefix + "schedule" in raw:
-        schedule = take(
-            parse_choice(
-                raw[prefix + "schedule"], f"{row.label}: schedule", row.schedule, SCHEDULES
-            ),
-            prefix + "schedule",
-        )
-    old_schedule_values = row.schedule_values if schedule == row.schedule else {}
-    schedule_params = []
-    for parameter in SCHEDULES[schedule].parameters:
-        current = old_schedule_values.get(parameter.name, parameter.default)
-        key = prefix + parameter.name
-        if key in raw:
-            parse = parse_int if parameter.integer else parse_float
-            current = take(
-                parse(
-                    raw[key],
-                    f"{row.label}: {parameter.label}",
-                    current,
-                    parameter.minimum,
-                    parameter.maximum,
-                ),
-                f"{row.id}.{schedule}.{parameter.name}",
-            )
-        schedule_params.append((parameter.name, float(current)))
-    hyperparams = []
-    for parameter in spec.rule_hyperparameters:
-        current = row.hyperparam_values.get(parameter.name, parameter.default)
-        key = prefix + parameter.name
-        if key in raw and parameter.is_choice:
-            options = dict.fromkeys(parameter.choices)
-            chosen = take(
-                parse_choice(
-                    raw[key],
-                    f"{row.label}: {parameter.label}",
-                    parameter.choice_id(current),
-                    options,
-                ),
-                key,
-            )
-            current = parameter.choice_index(chosen)
-        elif key in raw:
-            current = take(
-                parse_float(
-                    raw[key],
-                    f"{row.label}: {parameter.label}",
-                    current,
-                    parameter.minimum,
-                    parameter.maximum,
-                ),
-                key,
-            )
-        hyperparams.append((parameter.name, float(current)))
-    return replace(
-        row,
-        enabled=enabled,
-        lr=lr,
-        schedule=schedule,
-        schedule_params=tuple(sorted(schedule_params)),
-        hyperparams=tuple(sorted(hyperparams)),
-    )
-
-
-def format_hyperparameter(optimizer_id: str, name: str, value: float) -> str:
-    """A hyperparameter as URL/control text: a choice (Lookahead's inner rule) as its id."""
-    parameter = OPTIMIZERS[optimizer_id].hyperparameter(name)
-    return parameter.choice_id(value) if parameter.is_choice else format_float(value)
 
 
 @functools.cache
 def known_keys() -> frozenset[str]:
     """Every key the vocabulary understands (for reporting unknown URL keys), copies' too."""
-    keys = {"landscape", "w1", "w2", "steps", "noise", "seed", "view", "rows", *PASSTHROUGH_KEYS}
-    schedule_names = {p.name for s in SCHEDULES.values() for p in s.parameters}
-    for optimizer_id, spec in OPTIMIZERS.items():
-        names = {
-            "on",
-            "lr",
-            "schedule",
-            *schedule_names,
-            *(p.name for p in spec.rule_hyperparameters),
-        }
+    keys = {LANDSCAPE.key, *(f.key for f in START), *(f.key for f in RUN_FIELDS), "rows"}
+    keys |= set(PASSTHROUGH_KEYS)
+    for rule_id in OPTIMIZERS:
+        names = row_field_names(rule_id)
         for number in range(1, MAX_COPIES + 2):
-            keys |= {f"{copy_key(optimizer_id, number)}.{name}" for name in names}
+            keys |= {f"{copy_key(rule_id, number)}.{name}" for name in names}
     return frozenset(keys)
 
 

@@ -37,6 +37,7 @@ from playground import (
 )
 from playground import config as engine_config
 from settings.fields import (
+    Field,
     canonical_float,
     format_float,
     parse_bool,
@@ -53,51 +54,44 @@ FULL_BATCH = "full"
 _DEFAULT_CONFIG = PlaygroundConfig()
 
 
-class NumericField(NamedTuple):
-    """A plain number of the engine config: URL key, label shown in messages, kind and range."""
-
-    attr: str
-    key: str
-    label: str
-    integer: bool
-    bounds: tuple[float, float]
+def _number(attr: str, key: str, label: str, integer: bool, bounds: tuple[float, float]) -> Field:
+    return Field(
+        key, label, getattr(_DEFAULT_CONFIG, attr), "int" if integer else "float", bounds, attr=attr
+    )
 
 
-# The engine's own ranges (playground.config), never retyped here.
-NUMERIC_FIELDS: tuple[NumericField, ...] = (
-    NumericField("n_samples", "n", "Number of points", True, engine_config.N_SAMPLES_RANGE),
-    NumericField("noise", "noise", "Noise", False, engine_config.NOISE_RANGE),
-    NumericField(
+# The state table: the engine config's plain numbers and choices, with the engine's own
+# defaults and ranges (playground.config), never retyped here. Key = URL key = control key.
+NUMERIC_FIELDS: tuple[Field, ...] = (
+    _number("n_samples", "n", "Number of points", True, engine_config.N_SAMPLES_RANGE),
+    _number("noise", "noise", "Noise", False, engine_config.NOISE_RANGE),
+    _number(
         "train_fraction", "train", "Training fraction", False, engine_config.TRAIN_FRACTION_RANGE
     ),
-    NumericField("data_seed", "dseed", "Data seed", True, engine_config.SEED_RANGE),
-    NumericField("lr", "lr", "Learning rate η₀", False, engine_config.LR_RANGE),
-    NumericField("l1", "l1", "L1 strength λ₁", False, engine_config.PENALTY_RANGE),
-    NumericField("l2", "l2", "L2 strength λ₂", False, engine_config.PENALTY_RANGE),
-    NumericField(
+    _number("data_seed", "dseed", "Data seed", True, engine_config.SEED_RANGE),
+    _number("lr", "lr", "Learning rate η₀", False, engine_config.LR_RANGE),
+    _number("l1", "l1", "L1 strength λ₁", False, engine_config.PENALTY_RANGE),
+    _number("l2", "l2", "L2 strength λ₂", False, engine_config.PENALTY_RANGE),
+    _number(
         "keep_prob", "keep", "Dropout keep probability p", False, engine_config.KEEP_PROB_RANGE
     ),
-    NumericField("epochs", "epochs", "Epochs", True, engine_config.EPOCHS_RANGE),
-    NumericField("seed", "seed", "Seed", True, engine_config.SEED_RANGE),
+    _number("epochs", "epochs", "Epochs", True, engine_config.EPOCHS_RANGE),
+    _number("seed", "seed", "Seed", True, engine_config.SEED_RANGE),
 )
-_NUMERIC = {f.attr: f for f in NUMERIC_FIELDS}
 
 
-class ChoiceField(NamedTuple):
-    attr: str
-    key: str
-    label: str
-    choices: Mapping[str, Any]
+def _choice(attr: str, key: str, label: str, choices: Mapping[str, Any]) -> Field:
+    default = getattr(_DEFAULT_CONFIG, attr)
+    return Field(key, label, default, "choice", choices=tuple(choices), attr=attr)
 
 
-CHOICE_FIELDS: tuple[ChoiceField, ...] = (
-    ChoiceField("dataset", "data", "Data set", DATASETS),
-    ChoiceField("activation", "act", "Activation", ACTIVATIONS),
-    ChoiceField("init", "init", "Initialization", INIT_SCHEMES),
-    ChoiceField("optimizer", "opt", "Optimizer", OPTIMIZERS),
-    ChoiceField("schedule", "sched", "Learning-rate schedule", SCHEDULES),
+CHOICE_FIELDS: tuple[Field, ...] = (
+    _choice("dataset", "data", "Data set", DATASETS),
+    _choice("activation", "act", "Activation", ACTIVATIONS),
+    _choice("init", "init", "Initialization", INIT_SCHEMES),
+    _choice("optimizer", "opt", "Optimizer", OPTIMIZERS),
+    _choice("schedule", "sched", "Learning-rate schedule", SCHEDULES),
 )
-_CHOICE = {f.attr: f for f in CHOICE_FIELDS}
 
 # URL key order: data first, the view last (what JS appends on a client-side toggle).
 _KEY_ORDER = (
@@ -175,11 +169,8 @@ class PlaygroundSettings:
         """Every setting as URL text (defaults included)."""
         c = self.config
         flat: dict[str, str] = {}
-        for f in CHOICE_FIELDS:
-            flat[f.key] = getattr(c, f.attr)
-        for f in NUMERIC_FIELDS:
-            value = getattr(c, f.attr)
-            flat[f.key] = str(int(value)) if f.integer else format_float(value)
+        for f in (*CHOICE_FIELDS, *NUMERIC_FIELDS):
+            flat[f.key] = f.format(getattr(c, f.name))
         flat["hidden"] = ",".join(str(u) for u in c.hidden)
         if c.init_scale is not None:
             flat["scale"] = format_float(c.init_scale)
@@ -336,22 +327,9 @@ def parse_flat(raw: Mapping[str, Any], previous: PlaygroundSettings | None = Non
         return value
 
     values: dict[str, Any] = {}
-    for f in CHOICE_FIELDS:
-        values[f.attr] = getattr(old, f.attr)
-        if f.key in raw:
-            values[f.attr] = take(
-                parse_choice(raw[f.key], f.label, getattr(old, f.attr), f.choices), f.key
-            )
-    for f in NUMERIC_FIELDS:
-        current = getattr(old, f.attr)
-        values[f.attr] = current
-        if f.key in raw:
-            low, high = f.bounds
-            if f.integer:
-                parsed = parse_int(raw[f.key], f.label, int(current), int(low), int(high))
-            else:
-                parsed = parse_float(raw[f.key], f.label, float(current), low, high)
-            values[f.attr] = take(parsed, f.key)
+    for f in (*CHOICE_FIELDS, *NUMERIC_FIELDS):
+        current = getattr(old, f.name)
+        values[f.name] = take(f.parse(raw[f.key], current), f.key) if f.key in raw else current
 
     values["hidden"] = old.hidden
     if "hidden" in raw:

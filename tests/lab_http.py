@@ -22,7 +22,7 @@ LAB_OUTPUTS = [
 
 def lab_outputs() -> list[dict[str, Any]]:
     """Every output of the lab callback, as the browser lists them."""
-    from pages.optimizer_lab import EQUATION_OUTPUTS
+    from pages.optimizer_lab import EQUATION_OUTPUTS  # the page declares them
 
     return LAB_OUTPUTS + [
         {"id": o.component_id, "property": o.component_property} for o in EQUATION_OUTPUTS
@@ -31,8 +31,8 @@ def lab_outputs() -> list[dict[str, Any]]:
 
 def lab_field_keys() -> list[str]:
     """Every control key on the page, in layout order (as the browser lists them)."""
-    from pages.optimizer_lab import control_values
     from settings.optimizer_lab import LabSettings
+    from views.lab_panels import control_values
 
     keys = ["landscape", "view", "w1", "w2", "steps", "noise", "seed"]
     for key in control_values(LabSettings.default()):
@@ -43,8 +43,8 @@ def lab_field_keys() -> list[str]:
 
 def default_field_values() -> dict[str, Any]:
     """What the controls hold on a freshly opened page."""
-    from pages.optimizer_lab import control_values
     from settings.optimizer_lab import LabSettings
+    from views.lab_panels import control_values
 
     values: dict[str, Any] = dict(control_values(LabSettings.default()))
     values["view"] = []

@@ -580,3 +580,30 @@ def test_the_stability_indicator_follows_the_step(page, live_server):
         timeout=30_000,
     )
     assert page.locator(".stability[data-opt='gd']").get_attribute("data-kind") == "oscillates"
+
+
+def test_the_learning_rate_chart_marks_the_stability_limit(page, live_server):
+    """Opened, the learning-rate chart draws GD's largest stable η beside the η it uses: on the
+    valley (curvature 160 everywhere) a flat dotted line at 2/160 = 0.0125, above η = 0.0124
+    and below η = 0.0126 (the rows' verdicts: oscillates, diverges)."""
+    page.goto(f"{live_server}/optimizers?landscape=valley&gd.lr=0.0124&rows=gd-2&gd-2.lr=0.0126")
+    wait_drawn(page)
+    page.click("summary:has-text('Learning rate used at each step')")
+    limits = page.wait_for_function(
+        """() => {
+            const gd = document.querySelector('#lab-schedule .js-plotly-plot');
+            const lines = gd && gd.data ? gd.data.filter(t => t.name.endsWith('largest stable η')) : [];
+            return lines.length === 3 ? lines.map(t => [t.name, t.line.dash, Array.from(t.y).slice(0, 3)]) : null;
+        }""",
+        timeout=30_000,
+    ).json_value()
+    names = [name for name, _, _ in limits]
+    assert names == [
+        "Gradient descent: largest stable η",
+        "Gradient descent #2: largest stable η",
+        "Momentum: largest stable η",
+    ]
+    for name, dash, ys in limits[:2]:
+        assert dash == "dot" and ys == pytest.approx([2 / 160] * 3, rel=1e-5), name
+    # Momentum (α = 0.9): 2(1 + α)/160.
+    assert limits[2][2] == pytest.approx([2 * 1.9 / 160] * 3, rel=1e-5)

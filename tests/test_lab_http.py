@@ -440,7 +440,7 @@ def test_hypothesis_garbage_run_queries_never_give_a_500(client, pairs, raw):
 
 
 def test_equation_block_names_lookaheads_inner_rule(dash_app):
-    from pages.optimizer_lab import equation_blocks
+    from views.lab_panels import equation_blocks
 
     settings, messages, _ = from_query("lookahead.on=1&lookahead.inner=rmsprop")
     assert messages == []

@@ -54,7 +54,7 @@ def test_a_duplicate_copies_the_row_and_round_trips_through_the_url():
     again, messages, _ = from_query(query)
     assert again == changed and messages == []
     # The copy is in the cache key, under its own key; the original row is unchanged.
-    assert "gd-2:0.013:inverse_time:decay_rate=0.05" in changed.cache_key()
+    assert "gd-2.lr=0.013,gd-2.schedule=inverse_time,gd-2.decay_rate=0.05" in changed.cache_key()
     assert changed.optimizer("gd").lr == 0.01
 
 

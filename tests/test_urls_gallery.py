@@ -11,8 +11,8 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def home(dash_app):  # the app registers the pages; pages.home is importable after that
-    import pages.home as home
+def home():  # the gallery's scenarios (views/gallery.py; the home page draws them)
+    import views.gallery as home
 
     return home
 

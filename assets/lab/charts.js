@@ -6,7 +6,8 @@
  *   drawCost(Plotly, gd, {rows, runs, steps, frame})       the cost chart at `frame`
  *   renderCost(Plotly, gd, runs, k)                         exact data for step k
  *   measureCost(gd, runs) / revealCost(geometry, runs, k)   playback without redraws
- *   drawSchedule(Plotly, gd, {rows, runs, steps})           the learning-rate chart
+ *   drawSchedule(Plotly, gd, {rows, runs, steps})           the learning-rate chart, with the
+ *                                                            stability limit of GD and momentum
  */
 (function () {
   "use strict";
@@ -94,6 +95,31 @@
     runs.forEach((r, i) => LossViz.labContour.revealLine(geometries[i], Math.min(k + 1, r.n)));
   }
 
+  /* The stability mark of a row with a limit (GD, momentum): the largest stable η at each
+   * step, dotted in the row's colour (assets/lab/stability.js). */
+  function limitTrace(row, run, limits, s) {
+    return {
+      type: "scatter",
+      mode: "lines",
+      x: run.lrSteps,
+      y: limits,
+      name: `${row.title}: largest stable η`,
+      legendgroup: row.id,
+      visible: Boolean(row.enabled),
+      line: { color: row.color, width: Math.max(1, s.line * 0.7), dash: "dot", simplify: false },
+      hovertemplate: `<b>${row.title}</b> step %{x}<br>largest stable η=%{y:.4g}<extra></extra>`,
+    };
+  }
+
+  /* The chart's log range: the rates used, and the stability limits within two decades of them
+   * (a limit far away would squash the rates into a line). */
+  function scheduleRange(runs, limits) {
+    const [lo, hi] = LossViz.labRuns.logRange(runs, "lr");
+    const near = limits.map((y) => ({ lr: y.filter((v) => Math.log10(v) > lo - 2 && Math.log10(v) < hi + 2) }));
+    const [a, b] = LossViz.labRuns.logRange([...runs, ...near], "lr");
+    return near.some((r) => r.lr.length) ? [a, b] : [lo, hi];
+  }
+
   function drawSchedule(Plotly, gd, { rows, runs, steps }) {
     const s = theme().sizes();
     const byRow = new Map(runs.map((r) => [r.row, r]));
@@ -101,7 +127,15 @@
       const run = byRow.get(i);
       return lineTrace(row, run, run ? run.lrSteps : [], run ? run.lr : [], "η", s);
     });
-    const layout = chartLayout(steps, "η_t", LossViz.labRuns.logRange(runs, "lr"), s);
+    const limits = [];
+    for (const run of runs) {
+      const rates = LossViz.labStability.limitRates(run);
+      if (rates && rows[run.row]) {
+        data.push(limitTrace(rows[run.row], run, rates, s));
+        limits.push(rates);
+      }
+    }
+    const layout = chartLayout(steps, "η_t", scheduleRange(runs, limits), s);
     return Plotly.react(gd, data, layout, theme().PLOT_CONFIG);
   }
 

@@ -6,6 +6,8 @@
  *
  *   LossViz.labStability.show(runs, k)   writes every `.stability[data-opt]` span for step k
  *   LossViz.labStability.text(run, k)    'step 12: η·λmax = 1.98 < 2: oscillates'
+ *   LossViz.labStability.limitRates(run) the largest stable learning rate at each update,
+ *                                        limit / λmax(θ_t): the mark on the learning-rate chart
  */
 (function () {
   "use strict";
@@ -28,6 +30,21 @@
     return Number(Number(value).toPrecision(3)).toString();
   }
 
+  /* limit / λmax(θ_t) for each update t (GD: 2/λmax, momentum: 2(1 + α)/λmax): where the
+   * learning rate η_t runs above it, that step does not converge. NaN (a gap) where
+   * λmax ≤ 0: no bowl there, no limit. Null for a rule without a limit. */
+  function limitRates(run) {
+    const s = run.stability;
+    if (!s) return null;
+    const n = Math.max(run.n - 1, 0);
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const lam = s.curvature[i];
+      out[i] = lam > 0 ? s.meta.limit / lam : NaN;
+    }
+    return out;
+  }
+
   function show(runs, k) {
     const byId = new Map((runs || []).filter((r) => r.stability).map((r) => [r.id, r]));
     document.querySelectorAll(".lab .stability[data-opt]").forEach((el) => {
@@ -39,5 +56,5 @@
     });
   }
 
-  LossViz.labStability = { show, text };
+  LossViz.labStability = { show, text, limitRates };
 })();

@@ -1,0 +1,248 @@
+"""The home page's gallery: every scenario preset, its title and the one sentence it shows.
+
+Every scenario link is built from the page's own settings object (`LabSettings` /
+`PlaygroundSettings` → `to_query()`), never typed by hand, so a link can never drift from what
+the page parses. Each card's sentence is a claim the engine was checked to show
+(tests/test_urls_gallery.py re-checks every one of them numerically).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from functools import cache
+from typing import NamedTuple
+
+LAB_PATH = "/optimizers"
+PLAYGROUND_PATH = "/playground"
+
+
+class Scenario(NamedTuple):
+    """One gallery card: a preset link and the one sentence it demonstrates.
+
+    (A NamedTuple, not a dataclass: Dash imports page modules without registering them in
+    sys.modules, which dataclasses need.)
+    """
+
+    id: str
+    title: str
+    sentence: str
+    path: str
+    query: str
+
+    @property
+    def href(self) -> str:
+        return f"{self.path}?{self.query}" if self.query else self.path
+
+
+# ---- optimizer lab presets -------------------------------------------------------------------
+def lab_settings(
+    landscape: str,
+    rows: Mapping[str, Mapping[str, object]],
+    *,
+    start: tuple[float, float] | None = None,
+    steps: int | None = None,
+    noise: float | None = None,
+    seed: int | None = None,
+):
+    """`LabSettings` on `landscape` with only the optimizers in `rows` enabled.
+
+    `rows` maps a row key (an optimizer id, or a copy's such as "gd-2") to fields of its
+    `OptimizerSettings` to change (lr, schedule, schedule_params as a mapping, hyperparams as
+    a mapping).
+    """
+    from settings.optimizer_lab import LabSettings, OptimizerSettings, split_row_key, table_order
+
+    settings = LabSettings.default(landscape)
+    copies = tuple(
+        OptimizerSettings.default(k) for k in rows if (split_row_key(k) or ("", 1))[1] > 1
+    )
+    settings = replace(settings, optimizers=table_order(settings.optimizers + copies))
+    optimizers = []
+    for row in settings.optimizers:
+        changes = dict(rows.get(row.id, {}))
+        for name in ("schedule_params", "hyperparams"):
+            if name in changes:
+                base = dict(getattr(row, name)) if name == "hyperparams" else {}
+                base.update(changes[name])  # type: ignore[arg-type]
+                changes[name] = tuple(sorted((k, float(v)) for k, v in base.items()))
+        optimizers.append(replace(row, enabled=row.id in rows, **changes))  # type: ignore[arg-type]
+    return replace(
+        settings,
+        optimizers=tuple(optimizers),
+        start=settings.start if start is None else (float(start[0]), float(start[1])),
+        steps=settings.steps if steps is None else steps,
+        noise=settings.noise if noise is None else float(noise),
+        seed=settings.seed if seed is None else seed,
+    )
+
+
+def playground_settings(**config: object):
+    """`PlaygroundSettings` whose engine config differs from the defaults by `config`."""
+    from playground import PlaygroundConfig
+    from settings.playground import PlaygroundSettings
+
+    show_test = bool(config.pop("show_test", False))
+    return PlaygroundSettings(config=PlaygroundConfig(**config), show_test=show_test)  # type: ignore[arg-type]
+
+
+def lab_presets() -> dict[str, object]:
+    """The optimizer-lab scenarios' settings, by scenario id.
+
+    Every value a sentence relies on is pinned here (not taken from the page's defaults), so a
+    change of a default can never silently break a card's claim.
+    """
+    return {
+        "lr-too-large": lab_settings("valley", {"gd": {"lr": 0.013}}),
+        "lr-sizes": lab_settings(
+            "valley",
+            {"gd": {"lr": 0.001}, "gd-2": {"lr": 0.012}, "gd-3": {"lr": 0.013}},
+        ),
+        "saddle": lab_settings("saddle", {"gd": {"lr": 0.005}, "adam": {"lr": 0.05}}),
+        "valley-momentum": lab_settings(
+            "valley",
+            {"gd": {"lr": 0.01}, "momentum": {"lr": 0.001, "hyperparams": {"alpha": 0.9}}},
+            steps=200,
+        ),
+        "rosenbrock": lab_settings(
+            "rosenbrock",
+            {"gd": {"lr": 0.001}, "rmsprop": {"lr": 0.01}, "adam": {"lr": 0.05}},
+            steps=2000,
+        ),
+        "plateau": lab_settings("plateau", {"gd": {"lr": 0.005}, "adam": {"lr": 0.05}}),
+        "lr-decay": lab_settings(
+            "bowl",
+            {
+                "gd": {
+                    "lr": 0.05,
+                    "schedule": "inverse_time",
+                    "schedule_params": {"decay_rate": 0.05},
+                }
+            },
+            noise=2.0,
+        ),
+        "noise": lab_settings("bowl", {"gd": {"lr": 0.05}, "adam": {"lr": 0.05}}, noise=2.0),
+    }
+
+
+def playground_presets() -> dict[str, object]:
+    """The playground scenarios' settings, by scenario id."""
+    deep = (8, 8, 8, 8)
+    # Pinned, not taken from the page's defaults: a changed default never breaks a claim.
+    common = {"dataset": "circle", "activation": "relu", "lr": 0.1, "epochs": 500}
+    return {
+        "zero-init": playground_settings(init="zero", **common),
+        "small-init": playground_settings(init="too_small", hidden=deep, **common),
+        "large-init": playground_settings(init="too_large", hidden=deep, **common),
+        "good-init": playground_settings(
+            init="appropriate", hidden=(6, 3), show_test=True, **common
+        ),
+        "l2": playground_settings(
+            **{**common, "lr": 0.3, "epochs": 1000},
+            n_samples=100,
+            noise=0.2,
+            hidden=(8, 8),
+            l2=0.003,
+            show_test=True,
+        ),
+    }
+
+
+# (id, title, sentence) in gallery order; the settings come from the presets above.
+TEXTS: tuple[tuple[str, str, str], ...] = (
+    (
+        "lr-too-large",
+        "Learning rate too large: GD diverges",
+        "The valley's steepest curvature is 160, so GD is stable only for η < 2/160 = 0.0125; "
+        "with η = 0.013 every step overshoots further and the run blows up within 50 steps.",
+    ),
+    (
+        "lr-sizes",
+        "One optimizer, three learning rates",
+        "Three rows of GD on the valley: with η = 0.001 it is still 0.54 from the minimum after "
+        "500 steps (too small: slow), with η = 0.012 it is within 1 % of its start distance by "
+        "step 100, and with η = 0.013 (above 2/160) it diverges before step 50.",
+    ),
+    (
+        "saddle",
+        "Saddle point: GD stalls, Adam escapes",
+        "Starting a hair off the ridge, GD (η = 0.005) is still beside the saddle after 500 "
+        "steps; Adam's normalised steps reach a minimum within 100.",
+    ),
+    (
+        "valley-momentum",
+        "Ill-conditioned valley: momentum zig-zags less",
+        "Same long-run step η/(1−α) = 0.01: GD reverses across the valley at almost every "
+        "step, momentum about 6× less often, and it reaches the bottom in half the steps.",
+    ),
+    (
+        "rosenbrock",
+        "Rosenbrock: adaptive methods follow the curved valley",
+        "In 2000 steps Adam reaches the minimum at (1, 1) and RMSprop gets within 0.11 of it, "
+        "while GD (η = 0.001) is still more than 0.5 away along the bend.",
+    ),
+    (
+        "plateau",
+        "Plateau: plain GD crawls, Adam keeps pace",
+        "On the nearly flat plain GD moves about 0.2 in 500 steps; Adam's normalised steps "
+        "reach the basin in under 60.",
+    ),
+    (
+        "lr-decay",
+        "1/t decay vs constant LR",
+        "With noisy gradients (σ = 2), GD with η = 0.05/(1 + 0.05 t) ends up about 4× closer "
+        "to the minimum than with a constant η = 0.05 (set the schedule to constant to compare).",
+    ),
+    (
+        "noise",
+        "Noisy gradients wander (σ)",
+        "With gradient noise σ = 2, GD's path is over 20× longer than without noise and never "
+        "settles; Adam's normalised steps wander far less.",
+    ),
+    (
+        "zero-init",
+        "Zero initialization: symmetric neurons never break",
+        "Every weight starts at 0, so all neurons of a layer stay identical after 500 epochs "
+        "and the network never gets past guessing (≈50 % accuracy).",
+    ),
+    (
+        "small-init",
+        "Too-small init: vanishing gradients in a deep net",
+        "Four hidden layers started at scale 0.01: the first layer's gradient is thousands of "
+        "times smaller than with a good start, and the net still guesses after 500 epochs.",
+    ),
+    (
+        "large-init",
+        "Too-large init: exploding loss, saturated outputs",
+        "Four hidden layers started at scale 100: the first loss is in the thousands, it "
+        "explodes further while training, and the net ends no better than guessing.",
+    ),
+    (
+        "good-init",
+        "Appropriate init learns the circle",
+        "Variance 1/n_in (LeCun) on the circle data set: the boundary closes around the "
+        "inner disc and accuracy on the held-out test points passes 95 %.",
+    ),
+    (
+        "l2",
+        "L2 vs no regularization",
+        "100 noisy points and 1000 epochs: with λ₂ = 0.003 the weights stay smaller and the "
+        "test loss is half of what it becomes without L2 (set λ₂ to 0 to compare).",
+    ),
+)
+
+
+@cache
+def scenarios() -> tuple[Scenario, ...]:
+    """Every gallery scenario with its link (built once per process from the settings)."""
+    presets = {
+        **{k: (LAB_PATH, s) for k, s in lab_presets().items()},
+        **{k: (PLAYGROUND_PATH, s) for k, s in playground_presets().items()},
+    }
+    found = []
+    for scenario_id, title, sentence in TEXTS:
+        if scenario_id not in presets:
+            continue
+        path, settings = presets[scenario_id]
+        found.append(Scenario(scenario_id, title, sentence, path, settings.to_query()))  # type: ignore[attr-defined]
+    return tuple(found)
