@@ -1,18 +1,14 @@
-"""Compact transport of numpy arrays to the browser (no JAX here; numpy in, bytes or JSON out).
+"""Compact transport of numpy arrays to the browser (no JAX here; numpy in, bytes out): one
+codec for both pages. Anything an array: a landscape's grid, a lab run, a playground run, is a
+binary GET response, `pack(meta, arrays)`, one "LVZ1" container decoded by `LossViz.unpack`
+(assets/core/decode.js)::
 
-Two forms, both decoded in assets/core/decode.js:
+    b"LVZ1" | uint32 LE header length | UTF-8 JSON header | zero padding to 8 | blobs
 
-* **In a callback's JSON** (a small array in a dcc.Store): `encode_array` gives
-  `{"dtype": "float32", "shape": [n, 2], "data": "<base64>"}`, decoded by `LossViz.decode`.
-* **A binary GET response** (anything large: a landscape's grid, a run): `pack(meta, arrays)`
-  gives one "LVZ1" container, decoded by `LossViz.unpack`::
-
-      b"LVZ1" | uint32 LE header length | UTF-8 JSON header | zero padding to 8 | blobs
-
-  The header is `{"meta": {...}, "arrays": {name: {"dtype", "shape", "offset", "nbytes",
-  "codec"}}}`; offsets count from the start of the container and are 8-byte aligned, so the
-  browser views each blob as a typed array without copying. `dtype` is one of f4 f8 i1 u1 i2
-  u2 i4 u4 (little-endian).
+The header is `{"meta": {...}, "arrays": {name: {"dtype", "shape", "offset", "nbytes",
+"codec"}}}`; offsets count from the start of the container and are 8-byte aligned, so the
+browser views each blob as a typed array without copying. `dtype` is one of f4 f8 i1 u1 i2
+u2 i4 u4 (little-endian). Callbacks send no arrays: only the URLs of containers.
 
 Codecs: "raw" (the array's bytes) and "delta8" (`Delta8`): per-epoch network parameters,
 closed-loop 8-bit deltas. Frame 0 is stored as float32; for each later frame t and each
@@ -26,7 +22,6 @@ further.
 
 from __future__ import annotations
 
-import base64
 import json
 import struct
 from collections.abc import Mapping, Sequence
@@ -35,7 +30,6 @@ from typing import Any
 
 import numpy as np
 
-_DTYPES = {"float32": "<f4", "float64": "<f8", "uint8": "u1", "int32": "<i4"}
 MAGIC = b"LVZ1"
 ALIGN = 8
 # Container dtype codes and their numpy equivalents (little-endian).
@@ -50,22 +44,6 @@ CONTAINER_DTYPES = {
     "u4": "<u4",
 }
 _CODE_OF = {np.dtype(v).str: k for k, v in CONTAINER_DTYPES.items()}
-
-
-def encode_array(values: np.ndarray, dtype: str = "float32") -> dict[str, Any]:
-    """Encode `values` as {dtype, shape, data} with data = base64 of C-ordered bytes."""
-    array = np.ascontiguousarray(np.asarray(values), dtype=_DTYPES[dtype])
-    return {
-        "dtype": dtype,
-        "shape": list(array.shape),
-        "data": base64.b64encode(array.tobytes()).decode("ascii"),
-    }
-
-
-def decode_array(encoded: dict[str, Any]) -> np.ndarray:
-    """Inverse of `encode_array` (used by tests and benchmarks)."""
-    raw = base64.b64decode(encoded["data"])
-    return np.frombuffer(raw, dtype=_DTYPES[encoded["dtype"]]).reshape(encoded["shape"])
 
 
 # ---- delta8: per-epoch parameter frames ---------------------------------------------------------

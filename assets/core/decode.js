@@ -1,6 +1,5 @@
 /*
  * Decoding what the server sends (components/encoding.py is the other half):
- *   LossViz.decode({dtype, shape, data})   a base64 array inside a callback's JSON -> typed array
  *   LossViz.unpack(arrayBuffer)            an "LVZ1" binary container -> {meta, arrays}
  *   LossViz.fetchData(url, {signal})       GET + unpack, remembered by URL (the URLs are
  *                                          immutable: they carry the settings and a code version)
@@ -12,7 +11,6 @@
   "use strict";
   const LossViz = (window.LossViz = window.LossViz || {});
 
-  const BASE64_KINDS = { float32: Float32Array, float64: Float64Array, uint8: Uint8Array, int32: Int32Array };
   const KINDS = {
     f4: Float32Array,
     f8: Float64Array,
@@ -25,15 +23,6 @@
   };
   const ALIGN = 8;
   const aligned = (n) => Math.ceil(n / ALIGN) * ALIGN;
-
-  /* A base64 little-endian typed array sent inside JSON ({dtype, shape, data}). */
-  LossViz.decode = function (encoded) {
-    if (!encoded || typeof encoded.data !== "string") return encoded;
-    const text = atob(encoded.data);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    return new BASE64_KINDS[encoded.dtype](bytes.buffer);
-  };
 
   function decodeDelta8(buffer, spec) {
     const [count, width] = spec.shape;
