@@ -178,6 +178,7 @@ class LabModel(PageModel):
         from landscapes import LANDSCAPES
         from optimizers.specs import OPTIMIZERS
         from settings import optimizer_lab as lab
+        from settings.fields import format_float
 
         self.landscapes = {k: v.domain for k, v in LANDSCAPES.items()}
         defaults = lab.LabSettings.default()
@@ -186,7 +187,7 @@ class LabModel(PageModel):
             spec = OPTIMIZERS[row.id].learning_rate
             values = sorted({row.lr * f for f in self.LR_FACTORS})
             self.lr_choices[row.id] = [
-                lab.format_float(v) for v in values if spec.minimum <= v <= spec.maximum
+                format_float(v) for v in values if spec.minimum <= v <= spec.maximum
             ]
 
     def _value(self, state: DashState, key: str) -> Any:

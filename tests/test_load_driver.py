@@ -19,6 +19,7 @@ from flask import Flask, Response
 from benchmarks.load import (
     FieldKey,
     FloorModel,
+    LabModel,
     Move,
     PageModel,
     Recorder,
@@ -298,6 +299,17 @@ def _lab_like_state(with_store: bool) -> DashState:
         ]
     )
     return state
+
+
+def test_the_lab_model_offers_each_rows_learning_rates_as_the_page_writes_them() -> None:
+    from optimizers.specs import OPTIMIZERS
+    from settings.fields import format_float
+
+    model = LabModel()
+    assert set(model.lr_choices) == set(OPTIMIZERS)
+    gd = OPTIMIZERS["gd"].learning_rate.default
+    assert format_float(gd) in model.lr_choices["gd"]
+    assert format_float(gd * 10) in model.lr_choices["gd"]
 
 
 def test_click_moves_target_the_store_the_page_listens_to() -> None:
