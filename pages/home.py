@@ -93,8 +93,9 @@ def layout(**_query: str) -> html.Div:
                     _card(
                         "Optimizer lab",
                         LAB_PATH,
-                        "GD, Momentum, Nesterov, Adagrad, RMSprop and Adam on 2-D cost surfaces, "
-                        "with learning-rate schedules.",
+                        "GD, momentum, Nesterov, Adagrad, RMSprop, AdaDelta, Adam, AdamW, Lion "
+                        "and Lookahead on 2-D cost surfaces, side by side (one rule in several "
+                        "rows too), with learning-rate schedules and a stability check.",
                     ),
                     _card(
                         "Network playground",
