@@ -10,13 +10,14 @@ from typing import Any
 from dash import dcc, html
 
 from components.lab_controls import field_id, landscape_picker, playback_bar
+from components.plot import plot_container
 from components.tex import tex
 
 
 def plot(ident: str, class_name: str) -> html.Div:
-    """An empty container the browser draws a Plotly figure into (no dcc.Graph: Dash would load
-    its full 4.8 MB plotly.js). The lab styles its own figures for presentation mode."""
-    return html.Div(id=ident, className=f"lab-plot {class_name}", **{"data-present-style": "self"})
+    """A plot container of the lab (components/plot.py); the lab styles its own figures for
+    presentation mode."""
+    return plot_container(ident, f"lab-plot {class_name}", **{"data-present-style": "self"})
 
 
 def titled_panel(title: str, children: Sequence[Any], group: str | None = None) -> html.Div:

@@ -16,6 +16,7 @@ from dash import dcc, html
 
 from components.number_box import number_box
 from components.playground_network import LINK_LEVEL_LABELS, LINK_STYLES
+from components.plot import plot_container
 
 PLAYER = "playground"
 COMPARE_PLAYER = "playground-compare"
@@ -506,15 +507,5 @@ def stats_block() -> html.Div:
 
 
 def graph(component_id: str, height: int) -> html.Div:
-    """A plot container: assets/playground/*.js draw into its inner div with the vendored
-    Plotly (`LossViz.vendor.plotly()`).
-
-    Not a dcc.Graph: that makes Dash load its full 4.8 MB plotly.js, and it writes every layout
-    change (cursor, images, the classroom's presentation fonts) back into its `figure` prop and
-    re-plots that, which would fight the frame-by-frame playback.
-    """
-    return html.Div(
-        html.Div(className="pg-plot", style={"height": f"{height}px"}),
-        id=component_id,
-        className="pg-graph",
-    )
+    """A plot container of the playground (components/plot.py), `height` px tall."""
+    return plot_container(component_id, "pg-graph", height)

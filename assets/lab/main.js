@@ -33,7 +33,7 @@
   function graph(id) {
     const outer = document.getElementById(id);
     if (!outer) return null;
-    return LossViz.dom.child(outer, "div", "lab-plotly");
+    return LossViz.dom.child(outer, "div", "plot-area"); // components/plot.py
   }
 
   // ---- the status over the plot ---------------------------------------------------------------

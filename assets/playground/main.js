@@ -64,10 +64,10 @@
     return window.dash_clientside ? window.dash_clientside.no_update : undefined;
   }
 
-  /* The div Plotly draws into, inside the page's container `id` (components' `graph`). */
+  /* The div Plotly draws into, inside the page's container `id` (components/plot.py). */
   function plotDiv(id) {
     const el = document.getElementById(id);
-    return el ? el.querySelector(".pg-plot") : null;
+    return el ? el.querySelector(":scope > .plot-area") : null;
   }
 
   function drawn(id) {
@@ -450,7 +450,7 @@
 
   function resizeVisible() {
     if (!Plotly) return;
-    for (const gd of document.querySelectorAll("#pg-body .pg-plot.js-plotly-plot")) {
+    for (const gd of document.querySelectorAll("#pg-body .plot-area.js-plotly-plot")) {
       if (gd.offsetParent !== null) Plotly.Plots.resize(gd);
     }
   }
