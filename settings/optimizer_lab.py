@@ -188,12 +188,19 @@ class LabSettings:
     def cache_key(self) -> str:
         """Canonical text of everything the computation depends on (not the view; the seed
         only with noise)."""
-        flat = _flat_items_dict(self)
+        flat = self.to_flat()
         cached = [f for f in RUN_FIELDS if f.in_cache_key and (f.key != "seed" or self.noise > 0)]
         parts = ["lab:v2", self.landscape, f"{flat['w1']},{flat['w2']}"]
         parts += [f"{f.key}={flat[f.key]}" for f in cached]
-        for row in self.enabled:
-            parts.append(",".join(f"{k}={v}" for k, v in row.flat().items() if k != f"{row.id}.on"))
+        for row in self.enabled:  # the row's own keys, as `_flat` wrote them (not its "on")
+            prefix = f"{row.id}."
+            parts.append(
+                ",".join(
+                    f"{k}={v}"
+                    for k, v in flat.items()
+                    if k.startswith(prefix) and k != prefix + "on"
+                )
+            )
         return "|".join(parts)
 
 
@@ -201,10 +208,6 @@ class LabSettings:
 def _flat_items(settings: LabSettings) -> tuple[tuple[str, str], ...]:
     """``settings``' flat text (bounded: 512 settings of ~3 KB)."""
     return tuple(settings._flat().items())
-
-
-def _flat_items_dict(settings: LabSettings) -> dict[str, str]:
-    return dict(_flat_items(settings))
 
 
 @functools.lru_cache(maxsize=64)
