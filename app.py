@@ -8,10 +8,12 @@ itself: nothing is fetched from the internet, so an offline lecture hall works.
 from __future__ import annotations
 
 import logging
+import traceback
 from pathlib import Path
 
 import dash
 from dash import Dash, dcc, html
+from dash.exceptions import DependencyException
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
@@ -26,7 +28,10 @@ from jax_config import configure_jax
 from serving.api import init_api
 from serving.cache import init_cache
 from serving.config import ServerConfig
+from serving.log_safety import clip, install_log_filter
+from serving.request_guard import init_request_guard
 from serving.script_bundle import JS_IGNORE, build_bundle, init_script_bundle
+from serving.security import init_security
 from serving.static_cache import init_static_cache
 from serving.timing import init_timing
 
@@ -35,8 +40,23 @@ log = logging.getLogger("lossviz")
 
 
 def _report_callback_error(error: Exception) -> None:
-    """Last line of defence: log the error, tell the user plainly, keep the page as it was."""
-    log.exception("callback failed", exc_info=error)
+    """Last line of defence: log the error, tell the user plainly, keep the page as it was.
+
+    One bounded line (what failed, where in our code, on which input); the traceback only at
+    DEBUG level, so a client probing with bad values cannot fill the log."""
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [f for f in frames if f.filename.startswith(str(HERE)) and "/.venv/" not in f.filename]
+    last = (ours or frames)[-1] if frames else None
+    where = f"{'/'.join(Path(last.filename).parts[-2:])}:{last.lineno}" if last else "?"
+    triggered = [item.get("prop_id", "") for item in (dash.callback_context.triggered or [])]
+    log.warning(
+        "callback failed at %s (triggered by %s): %s: %s",
+        where,
+        clip(",".join(triggered)),
+        type(error).__name__,
+        clip(error),
+    )
+    log.debug("callback traceback", exc_info=error)
     dash.set_props(
         "global-error",
         {
@@ -73,17 +93,26 @@ def _navigation() -> html.Nav:
 
 
 def _install_error_handler(server: Flask) -> None:
-    """A malformed or hostile request gets a short 400, never a 500 or a stack trace.
+    """A malformed or hostile request gets a short 4xx, never a 500 or a stack trace, and
+    one bounded log line.
 
     Errors inside callbacks are handled by `_report_callback_error`; what reaches Flask from
-    the callback endpoint is a request Dash could not match (unknown output, wrong shape).
+    the callback endpoint is a request Dash could not match (unknown output, wrong shape); from
+    the component-suite route, a file Dash does not serve (DependencyException): 404.
     """
 
     @server.errorhandler(Exception)
     def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
         if isinstance(error, HTTPException):
             return error
-        log.warning("rejected request to %s: %s: %s", request.path, type(error).__name__, error)
+        log.warning(
+            "rejected request to %s: %s: %s",
+            clip(request.path),
+            type(error).__name__,
+            clip(error),
+        )
+        if isinstance(error, DependencyException):
+            return "Not found.", 404
         if request.path.endswith("/_dash-update-component"):
             return jsonify({"error": "This request could not be processed."}), 400
         return "Something went wrong; please reload the page.", 500
@@ -130,6 +159,8 @@ def create_app(config: ServerConfig | None = None) -> Dash:
         ],
         id="app-shell",
     )
+    init_security(app.server, app.csp_hashes, config.frame_ancestors)
+    init_request_guard(app.server, f"{app.config.routes_pathname_prefix}_dash-update-component")
     return app
 
 
@@ -143,6 +174,7 @@ def main() -> None:
 
     config = ServerConfig.from_env()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    install_log_filter()
     # Dash and werkzeug each announce the address too (and werkzeug logs every request).
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     app.logger.setLevel(logging.WARNING)

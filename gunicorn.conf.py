@@ -44,6 +44,10 @@ preload_app = False
 timeout = 120
 graceful_timeout = 20
 keepalive = 5
+# The request line (method, path, query) and headers: gunicorn's largest allowed line, the
+# same 8 KB the app bounds a query string to (serving/security.py).
+limit_request_line = 8190
+limit_request_field_size = 8190
 backlog = 2048
 proc_name = "lossviz"
 # gunicorn's control socket defaults to one path per user: two instances would collide.
@@ -63,6 +67,9 @@ def post_worker_init(worker):  # type: ignore[no-untyped-def]
     import logging
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(process)d] %(name)s %(message)s")
+    from serving.log_safety import install_log_filter
+
+    install_log_filter()
     if _config.warmup == "off":
         return
     try:

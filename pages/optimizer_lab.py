@@ -177,15 +177,17 @@ def update_lab(controls, row_op, data, shown_invalid):  # type: ignore[no-untype
 
     invalid = sorted(rejected)
     was_invalid = shown_invalid if isinstance(shown_invalid, list) else None
-    # Messages are shown exactly when some value is rejected (the page starts with the link's).
-    quiet = not invalid and was_invalid == []
+    # Messages are shown exactly when some value is rejected; the page starts with the link's,
+    # which stay until the student changes something (the controls' first report is no change).
+    keep_link_messages = was_invalid == ["link"] and not invalid and settings == previous
+    quiet = keep_link_messages or (not invalid and was_invalid == [])
     landscape_changed = settings.landscape != previous.landscape
     rows_changed = [o.id for o in settings.optimizers] != [o.id for o in previous.optimizers]
     landscape = get_landscape(settings.landscape)
     return (
         dash.no_update if settings == previous else lab_data(settings),
         dash.no_update if quiet else message_list(list(rejected.values())),
-        dash.no_update if invalid == was_invalid else invalid,
+        dash.no_update if keep_link_messages or invalid == was_invalid else invalid,
         landscape.latex if landscape_changed else dash.no_update,
         landscape.note if landscape_changed else dash.no_update,
         table(settings) if rows_changed else dash.no_update,

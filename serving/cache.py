@@ -265,7 +265,7 @@ def init_cache(server: Flask, config: ServerConfig) -> None:
     """Bind the cache to the Flask server, tag responses, and add the serving endpoints.
 
     Responses carry `X-Lossviz-Cache` (hit/miss/error, when the request used the cache) and
-    `X-Lossviz-Instance` (which server process answered). `/readyz` is added by
+    `X-Lossviz-Instance` (which server process answered, with LOSSVIZ_INSTANCE_HEADER=1). `/readyz` is added by
     `serving.health.init_health`.
     """
     cache.init_app(server, config=cache_settings(config))
@@ -277,8 +277,10 @@ def init_cache(server: Flask, config: ServerConfig) -> None:
         outcome = g.get("lossviz_cache")
         if outcome:
             response.headers[CACHE_HEADER] = outcome
+        # Off by default (it names the host and pid); the cluster test turns it on.
         # Without LOSSVIZ_INSTANCE the pid is read per response: workers fork after start-up.
-        response.headers[INSTANCE_HEADER] = config.instance_name()
+        if config.instance_header:
+            response.headers[INSTANCE_HEADER] = config.instance_name()
         return response
 
     if config.response_cache and config.cache != "null":

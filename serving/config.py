@@ -15,6 +15,9 @@
 | LOSSVIZ_CACHE_MAX_MB  | 32                       | bound of the in-process cache (simple), MB   |
 | LOSSVIZ_JAX_CACHE_DIR | off; gunicorn: ~/.cache/lossviz-jax | persistent JAX compilation cache  |
 | LOSSVIZ_INSTANCE      | <hostname>:<pid>         | value of the X-Lossviz-Instance header       |
+| LOSSVIZ_INSTANCE_HEADER | 0                      | 1: responses say which process answered      |
+|                       |                          | (X-Lossviz-Instance; the cluster test's)     |
+| LOSSVIZ_FRAME_ANCESTORS | 'self'                 | CSP frame-ancestors: who may embed the pages |
 | LOSSVIZ_WARMUP        | sync                     | sync (first phase before serving), background |
 |                       |                          | (serve at once) or off; see serving/warmup.py |
 | LOSSVIZ_RESPONSE_CACHE | 1                       | 1: identical callbacks share one response    |
@@ -63,6 +66,8 @@ class ServerConfig:
     cache_max_mb: int = 32
     jax_cache_dir: str = ""
     instance: str = ""
+    instance_header: bool = False
+    frame_ancestors: str = "'self'"
     warmup: str = "sync"
     response_cache: bool = True
     response_cache_max_kb: int = 2048
@@ -90,6 +95,12 @@ class ServerConfig:
         host = env.get("LOSSVIZ_HOST", "").strip() or cls.host
         if any(c.isspace() for c in host):
             raise ValueError(f"LOSSVIZ_HOST must be an address or host name, got {host!r}")
+        frame_ancestors = " ".join(env.get("LOSSVIZ_FRAME_ANCESTORS", "").split())
+        if any(c in frame_ancestors for c in ';,"') or not frame_ancestors.isprintable():
+            raise ValueError(
+                "LOSSVIZ_FRAME_ANCESTORS must be CSP sources separated by spaces "
+                f"('self' https://lms.example.edu), got {frame_ancestors!r}"
+            )
         return cls(
             host=host,
             port=_int(env, "LOSSVIZ_PORT", cls.port, 1, 65535),
@@ -105,6 +116,8 @@ class ServerConfig:
             cache_max_mb=_int(env, "LOSSVIZ_CACHE_MAX_MB", cls.cache_max_mb, 1, 1 << 16),
             jax_cache_dir=env.get("LOSSVIZ_JAX_CACHE_DIR", "").strip(),
             instance=env.get("LOSSVIZ_INSTANCE", "").strip(),
+            instance_header=_bool(env, "LOSSVIZ_INSTANCE_HEADER", False),
+            frame_ancestors=frame_ancestors or cls.frame_ancestors,
             warmup=warmup,
             response_cache=_bool(env, "LOSSVIZ_RESPONSE_CACHE", True),
             response_cache_max_kb=_int(

@@ -10,16 +10,22 @@ LOSSVIZ_WARMUP=background).
 
 `compiles` counts this process's XLA compilations (`jax_config.compile_counter`): `total`,
 `cache_hits` (loaded from the persistent compilation cache) and `after_warmup` (since both
-phases finished; null before), which must stay 0 under any load. Like every response, /readyz
-carries `X-Lossviz-Instance`, so a client polling it can tell the workers apart.
+phases finished; null before), which must stay 0 under any load. The body names the instance
+and pid, so a client polling it can tell the workers apart.
+
+The details (instance, warm-up, compiles, cache, the reasons) go only to a client on this
+machine: a loopback peer whose forwarded-for chain (nginx's X-Forwarded-For) is loopback too.
+Anyone else gets `{"ready": true|false}` and the status code: no host name, pid or backend
+error text leaves the server.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, Request, jsonify, request
 
 from serving.config import ServerConfig
 
@@ -54,12 +60,22 @@ def readiness(server: Flask, config: ServerConfig) -> tuple[bool, dict[str, Any]
     return not reasons, body
 
 
+def is_local_client(incoming: Request) -> bool:
+    """Did `incoming` come from this machine, directly or through a proxy on it?"""
+    forwarded = incoming.headers.get("X-Forwarded-For", "")
+    hops = [incoming.remote_addr or "", *(hop.strip() for hop in forwarded.split(",") if forwarded)]
+    try:
+        return all(ipaddress.ip_address(hop).is_loopback for hop in hops)
+    except ValueError:
+        return False
+
+
 def init_health(server: Flask, config: ServerConfig) -> None:
     """Register /readyz on the Flask server."""
 
     def readyz():  # type: ignore[no-untyped-def]
         ready, body = readiness(server, config)
-        response = jsonify(body)
+        response = jsonify(body if is_local_client(request) else {"ready": ready})
         response.status_code = 200 if ready else 503
         response.headers["Cache-Control"] = "no-store"
         return response

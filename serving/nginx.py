@@ -29,14 +29,19 @@ def render_site(
     https_listen: str = "443",
     static_cache_dir: str = "/var/cache/nginx/lossviz",
     static_cache_max_size: str = "1g",
+    limit_exempt: Sequence[str] = (),
     template: Path = TEMPLATE,
 ) -> str:
     """The site config with every ${PLACEHOLDER} filled; raises KeyError if one is missing.
 
     `static_cache_max_size` bounds nginx's cache of immutable GETs on disk (nginx size syntax:
     "512m", "1g"); a class's working set (bundles ~6 MB, one landscape or run 10 KB – 1.5 MB
-    compressed) fits in well under 1 GB.
+    compressed) fits in well under 1 GB. `limit_exempt` lists addresses or CIDR ranges the
+    per-client rate and connection limits skip (a campus NAT; the load benchmarks' loopback).
     """
+    for source in limit_exempt:
+        if not re.fullmatch(r"[0-9A-Fa-f:.]+(/[0-9]{1,3})?", source):
+            raise ValueError(f"--limit-exempt wants an address or CIDR range, got {source!r}")
     if not re.fullmatch(r"[1-9][0-9]*[kKmMgG]?", static_cache_max_size):
         raise ValueError(
             f"static cache size must look like 512m or 1g, got {static_cache_max_size!r}"
@@ -57,6 +62,7 @@ def render_site(
         "HTTPS_ORIGIN": origin,
         "STATIC_CACHE_DIR": static_cache_dir,
         "STATIC_CACHE_MAX_SIZE": static_cache_max_size,
+        "LIMIT_EXEMPT": "\n".join(f"    {source} 0;" for source in limit_exempt),
     }
     return re.sub(r"\$\{([A-Z_]+)\}", lambda match: values[match.group(1)], template.read_text())
 
@@ -99,6 +105,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--static-cache-max-size", default="1g", help="bound of nginx's cache (512m, 1g, ...)"
     )
+    parser.add_argument(
+        "--limit-exempt",
+        action="append",
+        default=[],
+        help="address or CIDR range the per-client limits skip (repeat)",
+    )
     args = parser.parse_args(argv)
     sys.stdout.write(
         render_site(
@@ -110,6 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             https_listen=args.https_listen,
             static_cache_dir=args.static_cache_dir,
             static_cache_max_size=args.static_cache_max_size,
+            limit_exempt=args.limit_exempt,
         )
     )
     return 0

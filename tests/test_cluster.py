@@ -8,6 +8,7 @@ test with a message; it never skips. Every process is stopped, by PID, even on f
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import json
 import os
@@ -126,6 +127,7 @@ class Cluster:
                 "LOSSVIZ_REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
                 "LOSSVIZ_CACHE_RETRY": "1",
                 "LOSSVIZ_INSTANCE": name,
+                "LOSSVIZ_INSTANCE_HEADER": "1",
                 # The topology is under test, not warm-up (tests/test_serving.py covers it):
                 # serve at once, compile on first use, reuse compiled programs across runs.
                 "LOSSVIZ_WARMUP": "off",
@@ -394,3 +396,28 @@ def test_redis_down_keeps_the_class_working_and_says_so(cluster):
     outcomes = [student.set_field("gd.lr", "0.0025").headers["X-Lossviz-Cache"] for _ in range(4)]
     assert "hit" in outcomes, outcomes
     assert all("reachable again" in cluster.log_text(name) for name in INSTANCES)
+
+
+def test_nginx_adds_hsts_and_limits_one_client(cluster):
+    """HSTS where TLS ends; one address sending far over its share gets 429s, not the app's
+    time, and the class's limits leave a normal page's bursts alone (every test above)."""
+    http = _session(cluster.cert)
+    page = http.get(f"{cluster.base}/optimizers", timeout=10)
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert "frame-ancestors" in page.headers["Content-Security-Policy"]
+    static = http.get(f"{cluster.base}/_dash-layout", timeout=10)
+    assert "Strict-Transport-Security" in static.headers
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        codes = list(
+            pool.map(
+                lambda _: (
+                    _session(cluster.cert)
+                    .get(f"{cluster.base}/no-such-page", timeout=10)
+                    .status_code
+                ),
+                range(120),
+            )
+        )
+    assert 429 in codes, codes
+    assert set(codes) <= {404, 200, 429}, codes
+    time.sleep(2.5)  # the bucket refills (20/s) before anything else runs

@@ -309,6 +309,23 @@ def test_bad_input_shows_a_message_and_keeps_the_run(page, live_server):
     assert path_points(page, 3) == before
 
 
+@pytest.mark.parametrize(
+    ("query", "sentence"), [("steps=abc", "not a number"), ("landscape=nope", "unknown")]
+)
+def test_a_links_messages_stay_until_the_student_changes_something(
+    page, live_server, query, sentence
+):
+    page.goto(f"{live_server}/optimizers?{query}")
+    wait_drawn(page)
+    page.wait_for_timeout(2500)  # the controls' first report and the run have come and gone
+    assert sentence in page.inner_text("#lab-messages").lower()
+    page.fill(field("gd.lr"), "0.002")
+    page.press(field("gd.lr"), "Enter")
+    page.wait_for_function(
+        "() => document.querySelector('#lab-messages').innerText.trim() === ''", timeout=20_000
+    )
+
+
 def test_a_diverging_optimizer_is_labelled(page, live_server):
     page.goto(f"{live_server}/optimizers?landscape=bowl&gd.lr=1.5")
     page.wait_for_selector("#lab-results td", timeout=30_000)

@@ -271,6 +271,9 @@ def test_a_fixed_value_clears_its_message(client):
     page = open_lab(client, "?gd.lr=banana")
     assert "not a number" in json.dumps(page["lab-messages"])
     linked = page["lab-data"]["data"]
+    # The controls' first report (the link's settings, nothing changed) keeps them.
+    same = response_of(call(client, values, linked, "steps", ["link"]))
+    assert "lab-messages" not in same and "lab-invalid" not in same
     clean = response_of(call(client, dict(values, steps="400"), linked, "steps", ["link"]))
     assert clean["lab-messages"]["children"] == [] and clean["lab-invalid"]["data"] == []
 
@@ -353,6 +356,8 @@ def test_malformed_requests_get_a_400_not_a_500(client):
         )
         assert response.status_code == 400, (body, response.status_code)
         assert b"Traceback" not in response.data
+    # Over the app's query bound (serving/security.py): refused before any parsing.
+    assert client.get("/api/lab/run.bin?gd.lr=" + "9" * 9000).status_code == 414
 
 
 # ---- the run endpoint ------------------------------------------------------------------------
@@ -402,7 +407,7 @@ def test_a_hostile_run_query_gets_a_400_sentence(client):
         "zzz=1",
         "present=1",
         "w1=1e400",
-        "gd.lr=" + "9" * 9000,
+        "gd.lr=" + "9" * 5000,
     ):
         response = client.get(f"/api/lab/run.bin?{query}")
         assert response.status_code == 400, query
