@@ -17,6 +17,7 @@ engine before gunicorn forks its workers stays safe.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections import deque
@@ -111,6 +112,9 @@ def _register_counter() -> None:
 def configure_jax() -> None:
     """Apply the project's JAX settings; idempotent, cheap, safe before fork."""
     jax.config.update("jax_enable_x64", True)
+    # JAX reports at INFO that it found no TPU library on a CPU machine: true and harmless,
+    # but it reads like an error in a server's log.
+    logging.getLogger("jax._src.xla_bridge").setLevel(logging.WARNING)
     cache_dir = os.environ.get("LOSSVIZ_JAX_CACHE_DIR") or os.environ.get(
         "JAX_COMPILATION_CACHE_DIR"
     )

@@ -41,6 +41,7 @@ from dash import (
 from components.lab_controls import FIELD, run_controls
 from components.lab_layout import intro, landscape_panel, side_panels, titled_panel
 from landscapes import LANDSCAPES, get_landscape
+from serving.response_cache import skip_storing
 from settings.fields import format_float
 from settings.optimizer_lab import MAX_STEPS, from_query, parse_flat_detailed
 from views.lab_panels import (
@@ -176,6 +177,8 @@ def update_lab(controls, row_op, data, shown_invalid):  # type: ignore[no-untype
         settings, rejected = parse_flat_detailed(raw, previous)
 
     invalid = sorted(rejected)
+    if invalid:
+        skip_storing()  # junk must not evict the class's real work from the shared cache
     was_invalid = shown_invalid if isinstance(shown_invalid, list) else None
     # Messages are shown exactly when some value is rejected; the page starts with the link's,
     # which stay until the student changes something (the controls' first report is no change).

@@ -50,6 +50,7 @@ from playground import (
     ACTIVATIONS,
     INIT_SCHEMES,
 )
+from serving.response_cache import skip_storing
 from settings.playground import (
     from_controls,
     from_layout_kwargs,
@@ -196,6 +197,8 @@ def train_on_change(
     result = from_controls(raw, previous)
     settings = result.settings
     messages = list(result.messages)
+    if messages:
+        skip_storing()  # junk must not evict the class's real work from the shared cache
     if ctx.triggered_id is None and isinstance(url_messages, list):
         messages = [str(m) for m in url_messages] + messages
 

@@ -13,7 +13,9 @@ Safety:
   source of every package the callbacks use, plus Dash's version), so a deploy never serves
   responses of the old code, even from a Redis that outlived it.
 * Only 200 responses without a `sideUpdate` (the app's error path uses `set_props`) and at most
-  LOSSVIZ_RESPONSE_CACHE_MAX_KB are stored; PreventUpdate (204) and errors never are.
+  LOSSVIZ_RESPONSE_CACHE_MAX_KB are stored; PreventUpdate (204) and errors never are, nor an
+  answer to rejected input (the callback calls `skip_storing()`): junk requests, each one
+  distinct, would otherwise evict the class's real work from a bounded cache.
 * Backend failures go through the same BackendHealth as `get_or_compute`: logged once, the
   request is simply computed.
 
@@ -26,7 +28,7 @@ import hashlib
 import logging
 from pathlib import Path
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, has_request_context, request
 
 log = logging.getLogger("lossviz.cache")
 
@@ -43,6 +45,12 @@ _SOURCE_PACKAGES = (
     "serving",
 )
 _ROOT = Path(__file__).resolve().parent.parent
+
+
+def skip_storing() -> None:
+    """Called by a callback whose input was rejected: its answer is computed, never stored."""
+    if has_request_context():
+        g.lossviz_skip_storing = True
 
 
 def code_fingerprint(root: Path = _ROOT) -> str:
@@ -103,6 +111,8 @@ def init_response_cache(server: Flask, *, max_kb: int, fingerprint: str | None =
     def _store_response(response):  # type: ignore[no-untyped-def]
         key = g.get("lossviz_response_key")
         if not key or g.get("lossviz_response_hit") or response.status_code != 200:
+            return response
+        if g.get("lossviz_skip_storing"):
             return response
         if response.direct_passthrough or response.mimetype != "application/json":
             return response

@@ -92,6 +92,11 @@ def test_the_lossviz_command_serves_and_prints_one_url(tmp_path):
             except OSError:
                 time.sleep(0.3)
         assert status == 200, log.read_text()[-3000:]
+        # A data GET starts JAX (its backend probe must not log a TPU "error").
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/api/landscape/himmelblau.bin", timeout=60
+        ) as r:
+            assert r.status == 200
     finally:
         process.terminate()
         process.wait(20)

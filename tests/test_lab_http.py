@@ -452,3 +452,16 @@ def test_equation_block_names_lookaheads_inner_rule(dash_app):
     block = next(b for b in equation_blocks(settings) if b.id == "lookahead")
     assert block.values["A"] == OPTIMIZERS["rmsprop"].title
     assert block.values["k"] == "5" and block.values["α"] == "0.5"
+
+
+def test_rejected_input_is_answered_but_never_stored(client):
+    """Junk (each request distinct) must not evict the class's real work from the cache."""
+    values = default_field_values()
+    data = first_data(client)
+    bad = dict(values, **{"gd.lr": "banana-7"})
+    first, again = (call(client, bad, data, "gd.lr") for _ in range(2))
+    assert "not a number" in json.dumps(response_of(again)["lab-messages"])
+    assert again.headers.get("X-Lossviz-Cache") != "hit"
+    good = dict(values, **{"gd.lr": "0.00417"})
+    call(client, good, data, "gd.lr")
+    assert call(client, good, data, "gd.lr").headers.get("X-Lossviz-Cache") == "hit"
