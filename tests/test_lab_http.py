@@ -459,7 +459,7 @@ def test_rejected_input_is_answered_but_never_stored(client):
     values = default_field_values()
     data = first_data(client)
     bad = dict(values, **{"gd.lr": "banana-7"})
-    first, again = (call(client, bad, data, "gd.lr") for _ in range(2))
+    _first, again = (call(client, bad, data, "gd.lr") for _ in range(2))
     assert "not a number" in json.dumps(response_of(again)["lab-messages"])
     assert again.headers.get("X-Lossviz-Cache") != "hit"
     good = dict(values, **{"gd.lr": "0.00417"})
