@@ -551,3 +551,32 @@ def test_lookaheads_inner_rule_is_picked_from_a_list(live_server, page):
     wait_for_run(page, "inner")
     assert "hp.inner=rmsprop" in page.url
     assert page.evaluate("() => document.getElementById('global-error').hidden") is True
+
+
+TILE_GEOMETRY = """() => [...document.querySelectorAll('#pg-stats .pg-stat')].map(tile => {
+    const value = tile.querySelector('.pg-stat-value');
+    const box = tile.getBoundingClientRect();
+    return {text: value.textContent, fits: value.scrollWidth <= value.clientWidth + 1
+            && value.getBoundingClientRect().right <= box.right + 1,
+            box: [box.left, box.top, box.right, box.bottom]};
+})"""
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+@pytest.mark.parametrize("present", ["", "&present=1"])
+def test_stat_tiles_never_truncate_a_number(live_server, page, size, present):
+    """Big losses (too-large init), percentages and the rate, in every tile, whole: no text
+    cut, no two tiles overlapping, at projector and laptop sizes, normal and presentation."""
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    open_page(page, live_server, f"?hidden=8,8,8,8&init=too_large{present}")
+    page.click('[data-player="playground"][data-action="reset"]')
+    for _ in range(3):
+        tiles = page.evaluate(TILE_GEOMETRY)
+        assert len(tiles) == 5
+        for tile in tiles:
+            assert tile["text"] not in ("", "–") and "…" not in tile["text"], tiles
+            assert tile["fits"], tile
+        for a, b in itertools.combinations([t["box"] for t in tiles], 2):
+            overlap = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+            assert overlap[0] <= 0.5 or overlap[1] <= 0.5, (a, b)
+        page.click('[data-player="playground"][data-action="step"]')

@@ -67,13 +67,15 @@
     return String(Number(value.toPrecision(4)));
   }
 
+  // A narrow no-break space before % (as typeset), so "99.5 %" fits a tile and never breaks.
   function pct(value) {
-    return finite(value) ? `${(100 * value).toFixed(1)} %` : "–";
+    return finite(value) ? `${(100 * value).toFixed(1)}\u202f%` : "–";
   }
 
+  // The tiles' loss: four significant digits (0.01234, 1628, 1.23e-5, 7.7e4), never wider than a tile.
   function loss(value) {
     if (!finite(value)) return "–";
-    return Math.abs(value) >= 1e4 ? value.toExponential(1) : fmt(value);
+    return Math.abs(value) >= 1e4 ? value.toExponential(1).replace("e+", "e") : short(value);
   }
 
   pg.labels = { sub, nodeLabels, layerNames, layerTitles, fmt, short, pct, loss, finite };
