@@ -160,7 +160,11 @@ def create_app(config: ServerConfig | None = None) -> Dash:
         id="app-shell",
     )
     init_security(app.server, app.csp_hashes, config.frame_ancestors)
-    init_request_guard(app.server, f"{app.config.routes_pathname_prefix}_dash-update-component")
+    init_request_guard(
+        app.server,
+        f"{app.config.routes_pathname_prefix}_dash-update-component",
+        app.config.requests_pathname_prefix,
+    )
     return app
 
 
