@@ -34,6 +34,7 @@ from serving.script_bundle import JS_IGNORE, build_bundle, init_script_bundle
 from serving.security import init_security
 from serving.static_cache import init_static_cache
 from serving.timing import init_timing
+from serving.training_lane import init_training_lane
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("lossviz")
@@ -148,6 +149,7 @@ def create_app(config: ServerConfig | None = None) -> Dash:
     init_static_cache(app.server)
     init_timing(app.server)
     init_api(app.server)
+    init_training_lane(app.server, config.lane_settings())
     _install_error_handler(app.server)
     app.layout = html.Div(
         [

@@ -310,15 +310,12 @@ def _health() -> BackendHealth | None:
     return current_app.extensions.get(HEALTH_KEY)
 
 
-def get_or_compute(key: str, compute: Callable[[], T]) -> T:
-    """Return the cached value for `key`, computing and storing it on a miss.
-
-    Cache failures never reach the user: on any backend error the value is computed directly.
-    """
+def lookup(key: str) -> Any:
+    """The cached value for `key`, or None (a miss, or the backend is failing: logged once)."""
     health = _health()
     if health is not None and not health.available():
         _note("error")
-        return compute()
+        return None
     try:
         value = cache.get(key)
     except Exception as error:  # backend down or unreachable
@@ -327,22 +324,38 @@ def get_or_compute(key: str, compute: Callable[[], T]) -> T:
         else:
             log.warning("cache unavailable (%s: %s); computing", type(error).__name__, error)
         _note("error")
-        return compute()
+        return None
     if health is not None:
         health.succeeded()
-    if value is not None:
-        _note("hit")
-        return value
-    _note("miss")
-    value = compute()
+    _note("miss" if value is None else "hit")
+    return value
+
+
+def store(key: str, value: Any, timeout: int | None = None) -> None:
+    """Store `value` under `key`; a failing backend is noted, never raised."""
+    health = _health()
+    if health is not None and not health.available():
+        return
     try:
-        cache.set(key, value)
+        cache.set(key, value, timeout=timeout)
     except Exception as error:
         if health is not None:
             health.failed("set", error)
         else:
             log.warning("cache unavailable (%s: %s); not stored", type(error).__name__, error)
         _note("error")
+
+
+def get_or_compute(key: str, compute: Callable[[], T]) -> T:
+    """Return the cached value for `key`, computing and storing it on a miss.
+
+    Cache failures never reach the user: on any backend error the value is computed directly.
+    """
+    value = lookup(key)
+    if value is not None:
+        return value
+    value = compute()
+    store(key, value)
     return value
 
 

@@ -22,6 +22,10 @@
 |                       |                          | (serve at once) or off; see serving/warmup.py |
 | LOSSVIZ_RESPONSE_CACHE | 1                       | 1: identical callbacks share one response    |
 | LOSSVIZ_RESPONSE_CACHE_MAX_KB | 2048             | largest callback response stored             |
+| LOSSVIZ_TRAINING_LANE | 1                        | 1: heavy playground runs train in a child   |
+|                       |                          | process at low priority (serving/training_lane.py) |
+| LOSSVIZ_TRAINING_QUEUE | 4                       | heavy jobs waiting per worker before 503     |
+| LOSSVIZ_TRAINING_NICE | 10                       | niceness of the training child (0–19)        |
 | LOSSVIZ_ACCESS_LOG    | 0                        | 1: gunicorn writes an access log to stderr   |
 | LOSSVIZ_DEBUG         | 0                        | 1: Dash dev tools (never on a class server)  |
 
@@ -36,6 +40,10 @@ import socket
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from serving.training_lane import LaneSettings
 
 _CACHE_KINDS = ("simple", "redis", "filesystem", "null")
 WARMUP_MODES = ("sync", "background", "off")
@@ -71,6 +79,9 @@ class ServerConfig:
     warmup: str = "sync"
     response_cache: bool = True
     response_cache_max_kb: int = 2048
+    training_lane: bool = True
+    training_queue: int = 4
+    training_nice: int = 10
     access_log: bool = False
     debug: bool = False
 
@@ -123,9 +134,20 @@ class ServerConfig:
             response_cache_max_kb=_int(
                 env, "LOSSVIZ_RESPONSE_CACHE_MAX_KB", cls.response_cache_max_kb, 1, 1 << 20
             ),
+            training_lane=_bool(env, "LOSSVIZ_TRAINING_LANE", True),
+            training_queue=_int(env, "LOSSVIZ_TRAINING_QUEUE", cls.training_queue, 1, 64),
+            training_nice=_int(env, "LOSSVIZ_TRAINING_NICE", cls.training_nice, 0, 19),
             access_log=_bool(env, "LOSSVIZ_ACCESS_LOG", False),
             debug=_bool(env, "LOSSVIZ_DEBUG", False),
         )
+
+    def lane_settings(self) -> LaneSettings | None:
+        """The training lane's settings, or None when LOSSVIZ_TRAINING_LANE=0."""
+        from serving.training_lane import LaneSettings
+
+        if not self.training_lane:
+            return None
+        return LaneSettings(max_queued=self.training_queue, nice=self.training_nice)
 
     def instance_name(self) -> str:
         """The name this process reports in X-Lossviz-Instance (per worker: includes the pid)."""

@@ -35,6 +35,7 @@ READY_PATH = "/readyz"
 def readiness(server: Flask, config: ServerConfig) -> tuple[bool, dict[str, Any]]:
     from jax_config import compile_counter
     from serving.cache import backend_status
+    from serving.training_lane import training_lane
     from serving.warmup import WARMUP_KEY
 
     report = server.extensions.get(WARMUP_KEY)
@@ -57,6 +58,8 @@ def readiness(server: Flask, config: ServerConfig) -> tuple[bool, dict[str, Any]
         "compiles": compile_counter().as_dict(),
         "cache": cache,
     }
+    lane = training_lane(server)
+    body["training_lane"] = lane.stats() if lane is not None else None
     return not reasons, body
 
 

@@ -467,8 +467,24 @@ def plan(server: Any | None = None) -> dict[str, list[Step]]:
             *background[head:],
             Step("landscapes", _landscapes(server)),
             Step("gallery", _gallery(server)),
+            Step("training lane", _training_lane(server)),
         ]
     return {FIRST: first, BACKGROUND: background}
+
+
+def _training_lane(server: Any) -> Callable[[], str]:
+    """Start the training lane's child (it compiles its programs at its own low priority)."""
+
+    def run() -> str:
+        from serving.training_lane import training_lane
+
+        lane = training_lane(server)
+        if lane is None:
+            return "off"
+        lane.start()
+        return "starting"
+
+    return run
 
 
 # ---- entry points ---------------------------------------------------------------------------

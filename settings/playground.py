@@ -36,6 +36,7 @@ from playground import (
     validate,
 )
 from playground import config as engine_config
+from playground.cost import over_budget
 from settings.fields import (
     Field,
     canonical_float,
@@ -417,7 +418,7 @@ def parse_flat(raw: Mapping[str, Any], previous: PlaygroundSettings | None = Non
 
     # Cross-field rules of the engine (e.g. epochs × minibatches per epoch): keep the last good
     # value of the field that broke the rule, or everything if no single field is to blame.
-    problems = validate(config)
+    problems = page_problems(config)
     if problems:
         for index, problem in enumerate(problems):
             invalid[f"_config{index}"] = problem[0].upper() + problem[1:]
@@ -425,7 +426,7 @@ def parse_flat(raw: Mapping[str, Any], previous: PlaygroundSettings | None = Non
         repaired = old
         for name in changed:
             candidate = replace(config, **{name: getattr(old, name)})
-            if not validate(candidate):
+            if not page_problems(candidate):
                 repaired = candidate
                 break
         config = repaired
@@ -434,6 +435,14 @@ def parse_flat(raw: Mapping[str, Any], previous: PlaygroundSettings | None = Non
     )
     messages = list(dict.fromkeys(invalid.values()))
     return ParseResult(settings, messages, invalid)
+
+
+def page_problems(config: PlaygroundConfig) -> list[str]:
+    """The engine's rules plus the server's compute budget for one run (playground/cost.py)."""
+    problems = validate(config)
+    if not problems and (budget := over_budget(config, runs=1)):
+        problems.append(budget)
+    return problems
 
 
 def from_controls(

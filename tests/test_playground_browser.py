@@ -580,3 +580,32 @@ def test_stat_tiles_never_truncate_a_number(live_server, page, size, present):
             overlap = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
             assert overlap[0] <= 0.5 or overlap[1] <= 0.5, (a, b)
         page.click('[data-player="playground"][data-action="step"]')
+
+
+def test_a_heavy_run_says_it_is_training_on_the_server_then_draws(live_server, page):
+    """Six layers of 16 at batch size 1 train in the training lane (serving/training_lane.py):
+    the page shows the server's sentence while it waits (202 + Retry-After), then the run."""
+    heavy = "?hidden=16,16,16,16,16,16&n=2000&batch=1&epochs=25&seed=321"
+    page.goto(f"{live_server}/playground{heavy}")
+    page.wait_for_function(
+        """() => { const el = document.getElementById('pg-fetch-error');
+                   return el && !el.hidden && el.classList.contains('pg-waiting')
+                     && /server/.test(el.innerText); }""",
+        timeout=LOAD_TIMEOUT,
+    )
+    assert page.get_attribute("#pg-fetch-error", "role") == "status"
+    wait_for_run(page, "seed=321")
+    page.wait_for_function("() => document.getElementById('pg-fetch-error').hidden")
+    assert page.evaluate("() => LossViz.playground.state.run.S") == 26  # epochs 0 … 25
+
+
+def test_a_comparison_over_the_compute_budget_says_what_to_change(live_server, page):
+    over = "?hidden=16,16,16,16,16,16&n=2000&batch=1&epochs=100&tab=compare"
+    open_page(page, live_server, over)
+    page.wait_for_function(
+        """() => { const el = document.getElementById('pg-cmp-fetch-error');
+                   return el && !el.hidden && el.innerText.startsWith('Compute budget'); }""",
+        timeout=LOAD_TIMEOUT,
+    )
+    text = page.inner_text("#pg-cmp-fetch-error")
+    assert "4 runs" in text and "at most" in text and "epochs" in text

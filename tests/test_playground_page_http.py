@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -73,10 +74,15 @@ def messages_text(props: dict[str, Any]) -> str:
     return json.dumps(props.get("pg-messages", {}).get("children", ""), ensure_ascii=False)
 
 
-def fetch(client, url: str, gzip_ok: bool = True):
-    """GET a data URL as the browser does; (response, decoded body)."""
+def fetch(client, url: str, gzip_ok: bool = True, wait_s: float = 180.0):
+    """GET a data URL as the browser does, asking again while the server says it is training
+    it (202 + Retry-After, serving/training_lane.py); (response, decoded body)."""
     headers = {"Accept-Encoding": "gzip"} if gzip_ok else {}
+    deadline = time.monotonic() + wait_s
     response = client.get(url, headers=headers)
+    while response.status_code == 202 and time.monotonic() < deadline:
+        time.sleep(min(float(response.headers["Retry-After"]), 1.0))
+        response = client.get(url, headers=headers)
     body = response.data
     if response.headers.get("Content-Encoding") == "gzip":
         body = gzip.decompress(body)

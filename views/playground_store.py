@@ -11,6 +11,7 @@ from typing import Any
 from components.playground_controls import Choice, ControlOptions, Param, RuleOptions
 from components.playground_figures import SCHEME_COLORS
 from playground import ACTIVATIONS, DATASETS, DEMO_INIT_IDS, INIT_SCHEMES, OPTIMIZERS, SCHEDULES
+from playground.cost import COMPARE_RUNS, over_budget
 from serving.api.playground import compare_url, run_url
 from settings.fields import format_float
 from settings.playground import CHOICE_FIELDS, NUMERIC_FIELDS, PlaygroundSettings, from_query
@@ -97,11 +98,17 @@ def run_store(settings: PlaygroundSettings) -> dict[str, Any]:
 
 
 def compare_store(settings: PlaygroundSettings) -> dict[str, Any]:
-    """What the browser needs to fetch and label the four-scheme comparison."""
+    """What the browser needs to fetch and label the four-scheme comparison.
+
+    Four runs cost four times one (playground/cost.py): settings whose comparison is over the
+    request budget get `notice` (the sentence the tab shows) and nothing to fetch.
+    """
+    notice = over_budget(settings.config, COMPARE_RUNS)
     return {
         "kind": "compare",
         "key": settings.compare_cache_key(),
-        "fetch": [compare_url(settings)],
+        "fetch": [] if notice else [compare_url(settings)],
+        "notice": notice[0].upper() + notice[1:] if notice else "",
         "schemes": [
             {"id": s, "title": INIT_SCHEMES[s].title, "color": SCHEME_COLORS[s]}
             for s in DEMO_INIT_IDS

@@ -89,34 +89,81 @@
     }
   }
 
+  // A heavy run trains in the server's training lane (serving/training_lane.py): the server
+  // answers 202 (training) or 503 (its queue is full) with Retry-After, and the page asks
+  // again after that many seconds, for at most MAX_WAIT_MS in all.
+  const MAX_WAIT_MS = 10 * 60 * 1000;
+
+  function sleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+      const timer = window.setTimeout(resolve, ms);
+      if (signal) {
+        signal.addEventListener("abort", () => {
+          window.clearTimeout(timer);
+          reject(new DOMException("aborted", "AbortError"));
+        }, { once: true });
+      }
+    });
+  }
+
+  async function bodySentence(response) {
+    try {
+      const body = await response.json();
+      if (body && typeof body.error === "string") return body.error;
+      if (body && typeof body.message === "string") return body.message;
+    } catch (error) {
+      // not JSON: keep the status sentence
+    }
+    return `the server answered ${response.status}`;
+  }
+
+  // url -> Set of onWait callbacks: every caller of a pending URL hears that it waits (a late
+  // caller at once, with the last sentence the server sent).
+  const waiters = new Map();
+  const lastWait = new Map(); // url -> [sentence, seconds]
+
+  async function fetchWaiting(url, signal) {
+    const started = Date.now();
+    for (;;) {
+      const response = await fetch(url, { signal, credentials: "same-origin" });
+      const retry = Number(response.headers.get("Retry-After"));
+      const waits = (response.status === 202 || response.status === 503) && retry > 0;
+      if (response.ok && response.status !== 202) return response.arrayBuffer();
+      const sentence = await bodySentence(response);
+      if (!waits || Date.now() - started > MAX_WAIT_MS) throw new Error(sentence);
+      lastWait.set(url, [sentence, retry]);
+      for (const onWait of waiters.get(url) || []) onWait(sentence, retry);
+      await sleep(retry * 1000, signal);
+    }
+  }
+
   /* GET `url` and unpack it. Errors reject with an Error whose message is the server's
-   * sentence when it sent one (JSON {"error": "..."}). */
-  LossViz.fetchData = function (url, { signal } = {}) {
+   * sentence when it sent one (JSON {"error": "..."}). While the server trains it (202) or is
+   * busy (503 + Retry-After), `onWait(sentence, seconds)` says so and the request is repeated. */
+  LossViz.fetchData = function (url, { signal, onWait } = {}) {
     const known = remembered.get(url);
     if (known) {
       remembered.delete(url); // most recently used goes last
       remembered.set(url, known);
       return Promise.resolve(known.value);
     }
+    if (onWait) {
+      if (!waiters.has(url)) waiters.set(url, new Set());
+      waiters.get(url).add(onWait);
+      if (lastWait.has(url)) onWait(...lastWait.get(url));
+    }
     if (pending.has(url)) return pending.get(url);
-    const request = fetch(url, { signal, credentials: "same-origin" })
-      .then(async (response) => {
-        if (!response.ok) {
-          let message = `the server answered ${response.status}`;
-          try {
-            const body = await response.json();
-            if (body && typeof body.error === "string") message = body.error;
-          } catch (error) {
-            // not JSON: keep the status sentence
-          }
-          throw new Error(message);
-        }
-        const buffer = await response.arrayBuffer();
+    const request = fetchWaiting(url, signal)
+      .then((buffer) => {
         const value = LossViz.unpack(buffer);
         remember(url, value, buffer.byteLength);
         return value;
       })
-      .finally(() => pending.delete(url));
+      .finally(() => {
+        pending.delete(url);
+        waiters.delete(url);
+        lastWait.delete(url);
+      });
     pending.set(url, request);
     return request;
   };

@@ -82,14 +82,36 @@
     const el = document.getElementById(where);
     if (el) {
       el.hidden = false;
+      el.classList.remove("pg-waiting");
       el.textContent = `The run could not be loaded: ${error && error.message ? error.message : error}`;
     }
     console.warn("playground:", error);
   }
 
+  /* A sentence instead of the picture (e.g. a comparison over the server's compute budget). */
+  function showNotice(where, sentence) {
+    const el = document.getElementById(where);
+    if (!el) return;
+    el.hidden = false;
+    el.classList.remove("pg-waiting");
+    el.textContent = sentence;
+  }
+
+  /* The server is training this run in its training lane: say so until it arrives. */
+  function showWaiting(where, sentence) {
+    const el = document.getElementById(where);
+    if (!el) return;
+    el.hidden = false;
+    el.classList.add("pg-waiting");
+    el.setAttribute("role", "status");
+    el.textContent = sentence;
+  }
+
   function clearReport(where) {
     const el = document.getElementById(where);
     if (el) {
+      el.classList.remove("pg-waiting");
+      el.setAttribute("role", "alert");
       el.hidden = true;
       el.textContent = "";
     }
@@ -323,7 +345,10 @@
     state.spec = spec;
     const token = ++state.runToken;
     const stopBusy = pg.busy.start("pg-train-panel", Plotly ? "training…" : "preparing…");
-    Promise.all([LossViz.vendor.plotly(), LossViz.fetchData(store.fetch[0])])
+    const onWait = (sentence) => {
+      if (token === state.runToken) showWaiting("pg-fetch-error", sentence);
+    };
+    Promise.all([LossViz.vendor.plotly(), LossViz.fetchData(store.fetch[0], { onWait })])
       .then(([plotly, container]) => {
         Plotly = plotly;
         if (token !== state.runToken) return null;
@@ -411,11 +436,20 @@
   }
 
   function loadCompare(store, spec) {
-    if (!store || store.kind !== "compare" || !Array.isArray(store.fetch) || !store.fetch.length) return noUpdate();
+    if (!store || store.kind !== "compare" || !Array.isArray(store.fetch)) return noUpdate();
     state.spec = spec;
     const token = ++state.cmpToken;
+    if (!store.fetch.length) {
+      // Over the server's compute budget: the tab says what to change instead of training.
+      LossViz.player(COMPARE_PLAYER).pause();
+      showNotice("pg-cmp-fetch-error", store.notice);
+      return store.key;
+    }
     const stopBusy = pg.busy.start("pg-compare-panel", "training…");
-    Promise.all([LossViz.vendor.plotly(), LossViz.fetchData(store.fetch[0])])
+    const onWait = (sentence) => {
+      if (token === state.cmpToken) showWaiting("pg-cmp-fetch-error", sentence);
+    };
+    Promise.all([LossViz.vendor.plotly(), LossViz.fetchData(store.fetch[0], { onWait })])
       .then(([plotly, container]) => {
         Plotly = plotly;
         if (token !== state.cmpToken) return null;

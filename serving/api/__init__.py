@@ -101,14 +101,28 @@ def gzipped_response(compressed: bytes, mimetype: str, plain: bytes | None = Non
     return response
 
 
-def binary_response(cache_key: str, build: Callable[[], bytes]) -> Response:
-    """The container `build()` makes for `cache_key`, compressed once and cached for everyone."""
-    compressed = get_or_compute(
-        f"bin:{data_version()}:{cache_key}", lambda: gzip.compress(build(), GZIP_LEVEL, mtime=0)
+def compressed_container(cache_key: str, build: Callable[[], bytes]) -> bytes:
+    """The gzip-compressed container `build()` makes, computed once per shared cache."""
+    return get_or_compute(
+        container_cache_key(cache_key), lambda: gzip.compress(build(), GZIP_LEVEL, mtime=0)
     )
+
+
+def container_cache_key(cache_key: str) -> str:
+    """The shared-cache key of a data URL's compressed container (code version included)."""
+    return f"bin:{data_version()}:{cache_key}"
+
+
+def container_response(compressed: bytes) -> Response:
+    """A stored container as the immutable answer of its versioned URL."""
     etag = hashlib.sha256(compressed).hexdigest()[:32]
     response = gzipped_response(compressed, "application/octet-stream")
     response.headers["ETag"] = f'"{etag}"'
     current = request.args.get("v") == data_version()
     response.headers["Cache-Control"] = IMMUTABLE if current else "no-cache"
     return response
+
+
+def binary_response(cache_key: str, build: Callable[[], bytes]) -> Response:
+    """The container `build()` makes for `cache_key`, compressed once and cached for everyone."""
+    return container_response(compressed_container(cache_key, build))

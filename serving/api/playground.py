@@ -26,7 +26,15 @@ from playground import (
     train_inits,
 )
 from playground.activations import ELU_ALPHA, LEAKY_RELU_SLOPE
-from serving.api import api, bad_request, binary_response, data_url, unknown_settings
+from playground.cost import COMPARE_RUNS, over_budget, request_seconds
+from serving.api import (
+    api,
+    bad_request,
+    binary_response,
+    data_url,
+    unknown_settings,
+)
+from serving.training_lane import lane_response
 from settings.playground import PlaygroundSettings, from_query, known_keys
 from settings.query import MAX_QUERY_LENGTH, PASSTHROUGH_KEYS
 
@@ -77,9 +85,8 @@ def run_arrays(run: PlaygroundRun) -> RunArrays:
     )
 
 
-def _requested_settings() -> tuple[PlaygroundSettings | None, str]:
-    """The settings of this request's query, or None and the sentence saying why not."""
-    query = request.query_string.decode("utf-8", "replace")
+def settings_from_query(query: str) -> tuple[PlaygroundSettings | None, str]:
+    """The settings of a data URL's query, or None and the sentence saying why not."""
     if len(query) > MAX_QUERY_LENGTH:
         return None, "The settings in this address are too long to be a playground run."
     pairs = [
@@ -98,32 +105,55 @@ def _requested_settings() -> tuple[PlaygroundSettings | None, str]:
     return settings, ""
 
 
-def _answer(cache_key: str, build) -> Response | tuple[Response, int]:  # type: ignore[no-untyped-def]
+def run_bytes(settings: PlaygroundSettings) -> bytes:
+    """The LVZ1 container of `settings`' run (trained here)."""
+    return run_container(run_arrays(train(settings.config)), settings.cache_key())
+
+
+def compare_bytes(settings: PlaygroundSettings) -> bytes:
+    """The LVZ1 container of the four demo schemes trained side by side on `settings`."""
+    runs = train_inits(settings.config, DEMO_INIT_IDS)
+    schemes = [(scheme, INIT_SCHEMES[scheme].title) for scheme in DEMO_INIT_IDS]
+    return compare_container(
+        schemes, [run_arrays(runs[s]) for s, _ in schemes], settings.compare_cache_key()
+    )
+
+
+def _answer(kind: str, settings: PlaygroundSettings) -> Response | tuple[Response, int]:
+    """The container, trained here (cheap), by the training lane (heavy), or why not."""
+    runs = COMPARE_RUNS if kind == "compare" else 1
+    problem = over_budget(settings.config, runs)
+    if problem:
+        return bad_request(f"These settings cannot be trained here: {problem}")
+    if kind == "compare":
+        key, query, build = settings.compare_cache_key(), compare_query(settings), compare_bytes
+    else:
+        key, query, build = settings.cache_key(), settings.to_query(view=False), run_bytes
+    seconds = request_seconds(settings.config, runs)
     try:
-        return binary_response(cache_key, build)
+        lane_answer = lane_response(key, kind, query, seconds)
+        if lane_answer is not None:
+            return lane_answer
+        return binary_response(key, lambda: build(settings))
     except ConfigError as error:  # validated already; the engine's own check as a guard
         return bad_request(f"These settings cannot be trained: {' '.join(error.messages)}")
 
 
+def compare_query(settings: PlaygroundSettings) -> str:
+    return settings.for_comparison().to_query(view=False)
+
+
+def _requested() -> tuple[PlaygroundSettings | None, str]:
+    return settings_from_query(request.query_string.decode("utf-8", "replace"))
+
+
 @api.get("/playground/run.bin")
 def playground_run():  # type: ignore[no-untyped-def]
-    settings, problem = _requested_settings()
-    if settings is None:
-        return bad_request(problem)
-    key = settings.cache_key()
-    return _answer(key, lambda: run_container(run_arrays(train(settings.config)), key))
+    settings, problem = _requested()
+    return bad_request(problem) if settings is None else _answer("run", settings)
 
 
 @api.get("/playground/compare.bin")
 def playground_compare():  # type: ignore[no-untyped-def]
-    settings, problem = _requested_settings()
-    if settings is None:
-        return bad_request(problem)
-    key = settings.compare_cache_key()
-
-    def build() -> bytes:
-        runs = train_inits(settings.config, DEMO_INIT_IDS)
-        schemes = [(scheme, INIT_SCHEMES[scheme].title) for scheme in DEMO_INIT_IDS]
-        return compare_container(schemes, [run_arrays(runs[s]) for s, _ in schemes], key)
-
-    return _answer(key, build)
+    settings, problem = _requested()
+    return bad_request(problem) if settings is None else _answer("compare", settings)
