@@ -43,6 +43,7 @@ from typing import Any, NamedTuple
 from cachetools import TTLCache
 from flask import Flask, Response, current_app, has_app_context, jsonify
 
+from serving.log_safety import clip
 from serving.training_process import read_frame, write_frame
 
 log = logging.getLogger("lossviz.training")
@@ -248,6 +249,7 @@ class TrainingLane:
             return
         status, body, info = reply
         if status != "done":
+            log.warning("training lane: %s job failed: %s", job.kind, clip(str(body)))
             self._fail(job, f"These settings cannot be trained: {body}")
             return
         self.last_seconds = info.get("seconds")

@@ -53,7 +53,8 @@ def read_frame(stream: BinaryIO) -> Any:
 
 def train_container(kind: str, query: str) -> bytes:
     """The gzip-compressed LVZ1 container the data endpoint would send for `query`."""
-    from serving.api.playground import GZIP_LEVEL, compare_bytes, run_bytes, settings_from_query
+    from serving.api import GZIP_LEVEL
+    from serving.api.playground import compare_bytes, run_bytes, settings_from_query
 
     settings, problem = settings_from_query(query)
     if settings is None:
