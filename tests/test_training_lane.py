@@ -104,6 +104,15 @@ def test_jobs_train_in_order_and_are_stored(make_lane):
     assert lane.stats()["completed"] == 2
 
 
+def test_a_result_the_shared_cache_refused_is_still_handed_over(make_lane):
+    lane, _ = make_lane()
+    lane._store = lambda key, body: None  # a cache that keeps nothing (entry too large)
+    lane.submit("big", "compare", "sleep:0.05", 0.1)
+    wait_for(lambda: lane.stats()["completed"] == 1)
+    assert lane.finished("big") == b"compare:sleep:0.05"
+    assert lane.finished("other") is None
+
+
 def test_the_same_url_twice_is_one_job(make_lane):
     lane, recorder = make_lane()
     lane.submit("a", "run", "sleep:0.5", 0.5)
