@@ -22,50 +22,45 @@ the same network fits at a quarter of its epochs.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import NamedTuple
 
-from playground.config import MAX_UPDATES, PlaygroundConfig
+from playground.config import EPOCHS_RANGE, MAX_UPDATES, PlaygroundConfig
+from playground.engine import BLOCK_ROWS, MINIBATCH_ROWS
 from playground.initializers import DEMO_INIT_IDS
+from playground.training import config_bucket
 
 COMPARE_RUNS = len(DEMO_INIT_IDS)  # the comparison tab trains one network per demo scheme
 REQUEST_BUDGET_S = 10.0  # estimated seconds of one core per request (all its runs together)
 RUN_OVERHEAD_MS = 10.0  # data set, packing, gzip of one run's container
-BLOCK_ROWS = 200  # rows per evaluation pass (playground/engine.py)
-MINIBATCH_ROWS = 16  # rows per minibatch pass (playground/engine.py)
 
 
 class _Rates(NamedTuple):
     """Milliseconds on the reference machine for one program (at its capacity depth)."""
 
-    capacity_depth: int
     eval_base: float  # e₀: per epoch
     eval_block: float  # e₁: per epoch and 200-row block
     step_base: float  # s₀: per update
     step_pass: float  # s₁: per update and 16-row pass
 
 
-# Fitted to benchmarks/playground_cost.py's measurements (2 cores, quiet).
+# Per program width (playground.engine's buckets), fitted to benchmarks/playground_cost.py's
+# measurements (2 cores, quiet).
 _RATES = {
-    8: _Rates(2, 0.005, 0.022, 0.002, 0.0115),
-    16: _Rates(6, 0.03, 0.113, 0.008, 0.033),
+    8: _Rates(0.005, 0.022, 0.002, 0.0115),
+    16: _Rates(0.03, 0.113, 0.008, 0.033),
 }
-
-
-def _width_capacity(hidden: tuple[int, ...]) -> int:
-    """The program's width: 8 for ≤ 2 layers of ≤ 8 units, else 16 (playground.engine)."""
-    return 8 if len(hidden) <= 2 and max(hidden) <= 8 else 16
 
 
 def run_seconds(config: PlaygroundConfig) -> float:
     """Estimated seconds of one core to train ``config`` once (a valid config)."""
-    hidden = tuple(int(units) for units in config.hidden)
-    rates = _RATES[_width_capacity(hidden)]
-    depth = (len(hidden) + 0.5) / (rates.capacity_depth + 0.5)
+    bucket = config_bucket(config)  # the compiled program it runs in
+    rates = _RATES[bucket.width]
+    depth = (len(config.hidden) + 0.5) / (bucket.depth + 0.5)
     blocks = -(-int(config.n_samples) // BLOCK_ROWS)
     epochs = int(config.epochs)
     eval_ms = (rates.eval_base + rates.eval_block * blocks) * depth
-    plain_full_batch = config.batch_size is None and float(config.keep_prob) >= 1
-    if plain_full_batch:
+    if bucket.full_batch_only:  # its update reuses the evaluation's gradient
         step_ms = 0.0
     else:
         passes = -(-config.effective_batch_size // MINIBATCH_ROWS)
@@ -99,10 +94,7 @@ def over_budget(config: PlaygroundConfig, runs: int = 1) -> str:
 
 def largest_epochs(config: PlaygroundConfig, runs: int = 1) -> int:
     """The most epochs (≤ the update limit) a request of ``runs`` such runs may train."""
-    from dataclasses import replace
-
-    per_epoch = config.steps_per_epoch
-    low, high = 0, min(2000, MAX_UPDATES // per_epoch)
+    low, high = 0, min(EPOCHS_RANGE[1], MAX_UPDATES // config.steps_per_epoch)
     while low < high:  # the cost grows with the epochs: bisect
         middle = (low + high + 1) // 2
         if request_seconds(replace(config, epochs=middle), runs) <= REQUEST_BUDGET_S:

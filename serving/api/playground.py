@@ -27,13 +27,7 @@ from playground import (
 )
 from playground.activations import ELU_ALPHA, LEAKY_RELU_SLOPE
 from playground.cost import COMPARE_RUNS, over_budget, request_seconds
-from serving.api import (
-    api,
-    bad_request,
-    binary_response,
-    data_url,
-    unknown_settings,
-)
+from serving.api import api, bad_request, binary_response, data_url, unknown_settings
 from serving.training_lane import lane_response
 from settings.playground import PlaygroundSettings, from_query, known_keys
 from settings.query import MAX_QUERY_LENGTH, PASSTHROUGH_KEYS
