@@ -170,9 +170,9 @@ class TrainingLane:
         wait = self._work_ahead(until=cache_key) + job.estimate
         ahead = len(self._ahead(cache_key)) + (self._running is not None)
         if ahead:
-            networks = "network" if ahead == 1 else "networks"
+            networks = "network trains" if ahead == 1 else "networks train"
             message = (
-                f"Waiting for the server: {ahead} other large {networks} train first; "
+                f"Waiting for the server: {ahead} other large {networks} first; "
                 f"about {math.ceil(wait)} s in all."
             )
         elif not self._child_ready:
