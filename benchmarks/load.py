@@ -351,7 +351,9 @@ class Connection:
                 value = value.strip()
                 # Repeated headers (Server-Timing may be) are joined as RFC 9110 allows.
                 headers[name] = f"{headers[name]}, {value}" if name in headers else value
-        if "content-length" in headers:
+        if status in (204, 304) or 100 <= status < 200:
+            body = b""  # no body by definition (RFC 9110 §6.4.1): never read one until close
+        elif "content-length" in headers:
             body = await self.reader.readexactly(int(headers["content-length"]))
         elif headers.get("transfer-encoding", "").lower() == "chunked":
             chunks = []

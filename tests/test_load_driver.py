@@ -430,3 +430,35 @@ def test_cpu_floor_ratio_compares_cpu_per_request_at_the_sustainable_levels() ->
     }
     assert cpu_ratio(saturation, 100.0) == 0.2  # 0.8 ms (floor at 8) / 4.0 ms (app at 2)
     assert cpu_ratio({"app": [level(2, 500.0, 4.0)], "floor": []}, 100.0) is None
+
+
+def test_a_204_on_a_kept_alive_connection_is_read_without_waiting_for_close() -> None:
+    """A 204 has no body (RFC 9110): reading one until the server closes the connection made
+    every PreventUpdate callback on a keep-alive (gthread) server wait its keep-alive time."""
+    from benchmarks.load import Connection
+
+    async def scenario() -> tuple[list[int], float]:
+        async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            for status in (b"204 No Content", b"200 OK"):
+                await reader.readuntil(b"\r\n\r\n")
+                body = b"" if status.startswith(b"204") else b"ok"
+                length = b"" if not body else b"Content-Length: 2\r\n"
+                writer.write(b"HTTP/1.1 " + status + b"\r\n" + length + b"\r\n" + body)
+                await writer.drain()
+            await asyncio.sleep(5)  # keeps the connection open, as keep-alive does
+            writer.close()
+
+        server = await asyncio.start_server(answer, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        connection = Connection("127.0.0.1", port, timeout=3.0)
+        started = time.perf_counter()
+        first = await connection.request("POST", "/_dash-update-component", b"{}")
+        second = await connection.request("GET", "/next")
+        elapsed = time.perf_counter() - started
+        await connection.close()
+        server.close()
+        return [first.status, second.status, first.body, second.body], elapsed
+
+    (statuses_and_bodies, elapsed) = asyncio.run(scenario())
+    assert statuses_and_bodies == [204, 200, b"", b"ok"]
+    assert elapsed < 2.0  # not the server's keep-alive wait

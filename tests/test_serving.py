@@ -3,6 +3,7 @@ readiness and the response headers the class server relies on."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import pickle
 import socket
@@ -697,8 +698,30 @@ def test_background_warm_up_serves_while_it_runs(client, dash_app):
         thread.join(timeout=300)
         final = client.get("/readyz").get_json()["warm_up"]
         assert final["status"] in ("done", "partial") and final["mode"] == "background"
+        # a finished serving warm-up leaves its objects to the permanent generation
+        assert final["frozen_objects"] > 100_000
     finally:
         server.extensions.pop(WARMUP_KEY, None)
+        gc.unfreeze()
+
+
+def test_freezing_moves_what_is_alive_out_of_every_later_collection():
+    from serving.warmup import freeze_long_lived
+
+    class Node:
+        pass
+
+    alive = Node()
+    alive.me = alive  # a cycle: only the collector could ever free it
+    assert any(o is alive for o in gc.get_objects())
+    try:
+        frozen = freeze_long_lived()
+        assert frozen == gc.get_freeze_count() > 0
+        assert not any(o is alive for o in gc.get_objects())  # later collections skip it
+        young = Node()
+        assert any(o is young for o in gc.get_objects())  # what comes after is collected as usual
+    finally:
+        gc.unfreeze()
 
 
 # ---- compile counter ----------------------------------------------------------------------
