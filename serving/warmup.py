@@ -15,7 +15,8 @@ default) the worker serves once the first phase is done and /readyz says ready; 
 `blocking=False` (LOSSVIZ_WARMUP=background, `python app.py`) both phases run in the thread
 and the process serves at once. A request that needs a program still compiling waits for it
 (`jax_config.first_call`; both engines use it) instead of compiling it a second time. When
-both phases are done the compile counter is marked (`jax_config.compile_counter().mark_warm()`): any compilation after
+both phases are done the objects alive are frozen out of the garbage collector's reach
+(`freeze_long_lived`) and the compile counter is marked (`jax_config.compile_counter().mark_warm()`): any compilation after
 that shows up in /readyz as `compiles.after_warmup`.
 
 Workers of one host share the background work: with a persistent JAX compilation cache
@@ -512,7 +513,7 @@ def freeze_long_lived() -> int:
     Why: CPython's full collection walks every tracked object. After warm-up one took 100–270 ms
     in a worker, about once per worker every 30 s under a lecture-hall load, and a sync worker
     serves nothing meanwhile (benchmarks/load.py saw those pauses as its p99). Frozen objects
-    are skipped by every later collection (a full one then takes well under 10 ms); they are
+    are skipped by every later collection (under the same load a full one then took 13–32 ms); they are
     still freed by reference counting, only cycles among them stay (bounded: they are the
     warm-up's own objects)."""
     gc.collect()
@@ -543,8 +544,8 @@ def start(server: Any, *, blocking: bool = True, turns: Turns | None = None) -> 
         if run_first:
             run_phase(report, FIRST, steps[FIRST], turns)
         run_phase(report, BACKGROUND, steps[BACKGROUND], turns)
-        _finish(report, started)
         report.frozen_objects = freeze_long_lived()  # a serving process only (not `warm_up`)
+        _finish(report, started)  # "done" in /readyz: frozen_objects is already set
 
     if blocking:
         run_phase(report, FIRST, steps[FIRST], turns)
