@@ -89,11 +89,13 @@ except ImportError:  # pragma: no cover
         return json.loads(data)
 
 
+from serving.config import ServerConfig  # noqa: E402
 from serving.dash_client import (  # noqa: E402  (ROOT on sys.path first)
     CALLBACK_PATH,
     ROUTER_OUTPUT,
     DashState,
     id_key,
+    layout_components,
     side_errors,
 )
 from serving.timing import parse_server_timing  # noqa: E402
@@ -407,6 +409,37 @@ def route_of(method: str, path: str) -> str:
     return "page" if method == "GET" else "other"
 
 
+class ParsedBodies:
+    """The parsed layout and dependency bodies, shared by every student (read only).
+
+    300 students open the same few pages: parsing each layout once (and listing its
+    components once) keeps the client's CPU, which shares the machine with the server, out
+    of the server's latency. Bounded in entries; a body that differs is parsed on its own.
+    """
+
+    MAX_ENTRIES = 64
+
+    def __init__(self) -> None:
+        self._parsed: dict[bytes, Any] = {}
+        self._components: dict[int, tuple[Any, list[dict[str, Any]]]] = {}
+
+    def loads(self, content: bytes) -> Any:
+        hit = self._parsed.get(content)
+        if hit is None:
+            if len(self._parsed) >= self.MAX_ENTRIES:
+                self._parsed.clear()
+                self._components.clear()
+            hit = self._parsed[content] = _loads(content)
+        return hit
+
+    def components(self, tree: Any) -> list[dict[str, Any]]:
+        """`layout_components(tree)` for a tree this object parsed, listed once."""
+        hit = self._components.get(id(tree))
+        if hit is None or hit[0] is not tree:
+            hit = self._components[id(tree)] = (tree, layout_components(tree))
+        return hit[1]
+
+
 class Student:
     """One browser tab: a page's DashState, one connection, a browser cache of fetched URLs."""
 
@@ -420,8 +453,10 @@ class Student:
         record: Callable[[Sample], None],
         record_interaction: Callable[[Interaction], None] | None = None,
         note: Callable[[str], None] | None = None,
+        bodies: ParsedBodies | None = None,
     ):
         self.model, self.conn, self.rng, self.record = model, conn, rng, record
+        self.bodies = bodies or ParsedBodies()
         self.record_interaction = record_interaction or (lambda _: None)
         self.note = note or (lambda _: None)
         self.state: DashState | None = None
@@ -451,7 +486,7 @@ class Student:
             error = error or f"bad body: {problem}"[:80]
         if not error and content and route in ("callback", "dash"):
             try:
-                payload = _loads(content)
+                payload = self.bodies.loads(content) if route == "dash" else _loads(content)
             except ValueError:
                 error = "bad JSON"
             if not error and route == "callback":
@@ -544,7 +579,7 @@ class Student:
         if not (ok_page and ok_layout and ok_deps):
             return False
         self.state = DashState(dependencies=deps)
-        added = self.state.add_layout(layout)
+        added = self.state.add_layout(layout, self.bodies.components(layout))
         ok_fetch = await self.fetch("page_load", self.state.fetch_urls({}, added))
         router = [s for s in self.state.server_callbacks() if ROUTER_OUTPUT in s["output"]]
         if router:  # a Dash pages app: dcc.Location reports the path, the router answers
@@ -571,8 +606,7 @@ class Student:
                     component_id = self.model.control(self.state, target.key)
                 else:
                     component_id = target
-                self.state.props.setdefault(id_key(component_id), {})[prop] = value
-                self.state.ids.setdefault(id_key(component_id), component_id)
+                self.state.set_prop(component_id, prop, value)
                 changed.append((component_id, prop))
         except KeyError as missing:  # the page lost a control the model uses: say so
             self.note(str(missing.args[0]) if missing.args else "a control is missing")
@@ -962,6 +996,7 @@ class Recorder:
     interactions: list[Interaction] = field(default_factory=list)
     notes: Counter = field(default_factory=Counter)
     measuring: bool = True
+    bodies: ParsedBodies = field(default_factory=ParsedBodies)
 
     def sample(self, item: Sample) -> None:
         if self.measuring:
@@ -985,6 +1020,7 @@ class Recorder:
             self.sample,
             self.interaction,
             self.note,
+            self.bodies,
         )
 
 
@@ -1319,7 +1355,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--students", type=int, default=50, help="0: no lecture phase")
     parser.add_argument("--seconds", type=float, default=30, help="per phase / level")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--threads", type=int, default=ServerConfig.threads, help="default: the server's"
+    )
     parser.add_argument("--redis", action="store_true", help="RedisCache shared by the workers")
     parser.add_argument("--pages", default="lab:0.6,playground:0.4", help="page:weight,...")
     parser.add_argument("--jax-cache-dir", default="", help="default: a fresh temp dir (cold)")

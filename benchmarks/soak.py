@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.load import (  # noqa: E402  (ROOT on sys.path first)
+from benchmarks.load import (  # noqa: E402
     build_models,
     cache_bytes,
     child_pids,
@@ -53,6 +53,7 @@ from benchmarks.load import (  # noqa: E402  (ROOT on sys.path first)
     wait_ready,
     wait_warm,
 )
+from serving.config import ServerConfig  # noqa: E402  (ROOT on sys.path first)
 
 BUDGET_MB = 30.0
 FIRST_MINUTE_S = 60.0
@@ -179,7 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--students", type=int, default=100)
     parser.add_argument("--cache", choices=("both", "simple", "redis"), default="both")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--threads", type=int, default=ServerConfig.threads, help="default: the server's"
+    )
     parser.add_argument("--interval", type=float, default=10.0, help="seconds between samples")
     parser.add_argument("--pages", default="lab:0.6,playground:0.4", help="page:weight,...")
     parser.add_argument("--jax-cache-dir", default="", help="default: a fresh temp dir")

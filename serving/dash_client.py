@@ -11,6 +11,7 @@ in-process), the load benchmark and the cluster test.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -56,6 +57,18 @@ def _walk(node: Any) -> Iterator[dict[str, Any]]:
                 stack.extend(v for v in item.values() if isinstance(v, list | dict))
 
 
+def layout_components(tree: Any) -> list[dict[str, Any]]:
+    """Every component of a layout tree, in order (what `DashState.add_layout` indexes; a
+    caller that opens the same parsed layout many times computes this once and passes it)."""
+    return list(_walk(tree))
+
+
+@functools.lru_cache(maxsize=1024)
+def _pattern(raw: str) -> dict[str, Any]:
+    """A pattern-matching id's dict, parsed once per spelling (read only: never mutate it)."""
+    return json.loads(raw)
+
+
 def _matches(pattern: dict[str, Any], component_id: dict[str, Any]) -> bool:
     if set(pattern) != set(component_id):
         return False
@@ -78,10 +91,16 @@ class DashState:
     hrefs: list[str] = field(default_factory=list)  # every link on the page, in order
     groups: dict[str, str] = field(default_factory=dict)  # data-group -> label, page order
     types: dict[str, str] = field(default_factory=dict)  # key -> component type ("Store", ...)
+    # pattern id spelling -> the (key, id) it matches; cleared whenever a component is added
+    _matching: dict[str, list[tuple[str, Any]]] = field(default_factory=dict, repr=False)
 
-    def add_layout(self, tree: Any) -> list[str]:
+    def add_layout(
+        self, tree: Any, components: Sequence[dict[str, Any]] | None = None
+    ) -> list[str]:
+        """Index a layout tree's components (`components`: its `layout_components`, when the
+        caller has them); returns their keys. Props are copied: the tree may be shared."""
         added = []
-        for component in _walk(tree):
+        for component in layout_components(tree) if components is None else components:
             href = component["props"].get("href")
             if isinstance(href, str):
                 self.hrefs.append(href)
@@ -92,17 +111,38 @@ class DashState:
             if component_id is None:
                 continue
             key = id_key(component_id)
-            self.props[key] = component["props"]
+            self.props[key] = dict(component["props"])
             self.ids[key] = component_id
             self.types[key] = str(component.get("type", ""))
             added.append(key)
+        if added:
+            self._matching.clear()
         return added
+
+    def set_prop(self, component_id: Any, prop: str, value: Any) -> None:
+        """What a user's input does: set one prop (adding the component if it is new)."""
+        key = id_key(component_id)
+        self.props.setdefault(key, {})[prop] = value
+        if key not in self.ids:
+            self.ids[key] = component_id
+            self._matching.clear()
+
+    def _matching_ids(self, raw: str, pattern: dict[str, Any]) -> list[tuple[str, Any]]:
+        """(key, id) of the dict ids pattern `raw` matches, in layout order (memoized)."""
+        hit = self._matching.get(raw)
+        if hit is None:
+            hit = self._matching[raw] = [
+                (key, cid)
+                for key, cid in self.ids.items()
+                if isinstance(cid, dict) and _matches(pattern, cid)
+            ]
+        return hit
 
     def _expand(self, item: dict[str, Any]) -> Any:
         raw = item["id"]
         prop = item["property"]
         if raw.startswith("{"):
-            pattern = json.loads(raw)
+            pattern = _pattern(raw)
             wildcards = [v for v in pattern.values() if isinstance(v, list)]
             if any(v in (["MATCH"], ["ALLSMALLER"]) for v in wildcards):
                 raise NotImplementedError(f"MATCH/ALLSMALLER wildcards are not simulated: {raw}")
@@ -111,8 +151,7 @@ class DashState:
                 return {"id": pattern, "property": prop, "value": self.props.get(key, {}).get(prop)}
             return [
                 {"id": cid, "property": prop, "value": self.props[key].get(prop)}
-                for key, cid in self.ids.items()
-                if isinstance(cid, dict) and _matches(pattern, cid)
+                for key, cid in self._matching_ids(raw, pattern)
             ]
         return {"id": raw, "property": prop, "value": self.props.get(raw, {}).get(prop)}
 
@@ -126,8 +165,7 @@ class DashState:
     def _present(self, item: dict[str, Any]) -> bool:
         raw = item["id"]
         if raw.startswith("{"):
-            pattern = json.loads(raw)
-            return any(isinstance(c, dict) and _matches(pattern, c) for c in self.ids.values())
+            return bool(self._matching_ids(raw, _pattern(raw)))
         return raw in self.props
 
     def server_callbacks(self) -> list[dict[str, Any]]:
@@ -157,7 +195,7 @@ class DashState:
                     continue
                 raw = item["id"]
                 if raw.startswith("{"):
-                    if isinstance(component_id, dict) and _matches(json.loads(raw), component_id):
+                    if isinstance(component_id, dict) and _matches(_pattern(raw), component_id):
                         return True
                 elif raw == component_id:
                     return True
@@ -174,7 +212,9 @@ class DashState:
                 continue
             raw, _, prop = spec["output"].rpartition(".")
             self.props.setdefault(raw, {})[prop] = emulate(self, spec, changed)
-            self.ids.setdefault(raw, raw)
+            if raw not in self.ids:
+                self.ids[raw] = raw
+                self._matching.clear()
             written.append((raw, prop))
         return written
 

@@ -45,7 +45,7 @@ from serving.warmup import (
 
 def test_defaults_without_environment():
     config = ServerConfig.from_env({})
-    assert (config.host, config.port, config.workers, config.threads) == ("127.0.0.1", 8050, 2, 1)
+    assert (config.host, config.port, config.workers, config.threads) == ("127.0.0.1", 8050, 2, 4)
     assert config.cache == "simple"
     assert config.redis_url == "redis://127.0.0.1:6379/0"
     assert config.cache_timeout == 3600
@@ -151,6 +151,7 @@ def test_gunicorn_conf_reads_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("LOSSVIZ_HOST", "127.0.0.1")
     monkeypatch.setenv("LOSSVIZ_PORT", "8123")
     monkeypatch.setenv("LOSSVIZ_WORKERS", "3")
+    monkeypatch.setenv("LOSSVIZ_THREADS", "1")
     monkeypatch.setenv("LOSSVIZ_JAX_CACHE_DIR", str(tmp_path / "jax"))
     conf = runpy.run_path("gunicorn.conf.py")
     assert conf["bind"] == ["127.0.0.1:8123"]
