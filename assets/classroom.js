@@ -400,12 +400,16 @@
   LossViz.toggleShortcuts = toggleSheet;
 
   // ---- keyboard -------------------------------------------------------------------------------
+  /* Keys typed into a text field, a list or a menu are theirs; everywhere else (a checkbox,
+   * a radio pill, a range slider or a button just clicked) Space and the arrows drive playback. */
+  const OWN_KEYS = ["checkbox", "radio", "range", "button", "submit", "reset", "color", "file"];
+
   function typing(target) {
     if (!target || !target.closest) return false;
     if (target.isContentEditable) return true;
-    return Boolean(
-      target.closest("input, textarea, select, [contenteditable], [role=slider], [role=textbox], [role=combobox]")
-    );
+    const input = target.closest("input");
+    if (input) return !OWN_KEYS.includes((input.type || "text").toLowerCase());
+    return Boolean(target.closest("textarea, select, [contenteditable], [role=textbox], [role=combobox]"));
   }
 
   const ACTIONS = {
@@ -433,7 +437,7 @@
     event.preventDefault();
     // Space on a focused button would also click it on keyup: take the focus away first.
     const focused = document.activeElement;
-    if (focused && focused !== document.body && focused.closest("button, a, [role=button]")) {
+    if (focused && focused !== document.body && focused.closest("button, a, [role=button], input, [role=radio]")) {
       focused.blur();
     }
     const player = LossViz.activePlayer ? LossViz.activePlayer() : null;

@@ -180,7 +180,7 @@
     return [lo, hi];
   }
 
-  function baseFigure(landscape) {
+  function baseFigure(landscape, gd) {
     const t = theme();
     const s = t.sizes();
     const [xRange, yRange] = landscape.meta.domain;
@@ -199,7 +199,7 @@
         },
       ],
       layout: {
-        margin: s.plane,
+        margin: LossViz.labFit.margin(gd, s),
         font: t.font(s.font),
         paper_bgcolor: "white",
         plot_bgcolor: "white",
@@ -267,7 +267,7 @@
   }
 
   function drawBase(Plotly, gd, landscape) {
-    const figure = baseFigure(landscape);
+    const figure = baseFigure(landscape, gd);
     gd._lossvizLandscape = landscape;
     gd._lossvizReacting = true; // painted once, below, when Plotly is done
     const drawn = Plotly.react(gd, figure.data, figure.layout, { ...theme().PLOT_CONFIG, staticPlot: true });
@@ -451,7 +451,7 @@
 
   function legend(scene, gd, s) {
     return {
-      ...legendCorner(scene, gd, s),
+      ...(LossViz.labFit.margin(gd, s) === s.plane ? legendCorner(scene, gd, s) : LossViz.labFit.outsideLegend(gd, s)),
       bgcolor: "rgba(255,255,255,0.85)",
       bordercolor: "#d0d7e2",
       borderwidth: 1,
@@ -475,7 +475,7 @@
     return {
       data,
       layout: {
-        margin: s.plane,
+        margin: LossViz.labFit.margin(gd, s),
         font: t.font(s.font),
         paper_bgcolor: "rgba(0,0,0,0)",
         plot_bgcolor: "rgba(0,0,0,0)",

@@ -103,6 +103,11 @@
     LossViz.labPlayback.stopQuietly();
     const holder = document.querySelector(".landscape-frame");
     if (holder) holder.dataset.view = data.view;
+    // Fit the frame to the window (and to the landscape's aspect): a new size redraws the base.
+    if (holder && LossViz.labFit.fit(holder, landscape.meta.domain)) {
+      state.baseDrawn = null;
+      state.surfaceDrawn = null;
+    }
     const scene = { landscape, rows: data.rows, runs, start: data.start, frame: shown };
     const graphs = { overlay: graph("lab-landscape"), surface: graph("lab-surface-paths"), cost: graph("lab-loss") };
     if (data.view === "surface") {
@@ -137,6 +142,7 @@
         LossViz.labResults.draw(document.getElementById("lab-results"), run, data.rows);
         state.drawnAt = performance.now();
         typesetLater();
+        LossViz.labFit.refit(); // the page below the plot has settled: its size may differ
       }, 0)
     );
   }
@@ -196,13 +202,16 @@
     LossViz.fetchData(url).catch(() => {}); // a real pick reports its own failure
   });
 
-  /* Presentation mode changed: the same frame again, in the other look. */
-  document.addEventListener("lossviz:presentation", () => {
+  /* Everything again at the frame on screen (a new look or a new size). */
+  function redraw() {
     if (!state.data || !document.getElementById("lab-landscape")) return;
     state.baseDrawn = null;
     state.surfaceDrawn = null;
     draw(LossViz.labPlayback.currentFrame());
-  });
+  }
+
+  /* Presentation mode changed: the same frame again, in the other look. */
+  document.addEventListener("lossviz:presentation", redraw);
 
   // Opened on the lab itself: fetch Plotly now, while Dash loads and renders the page, instead of
   // once the page's first store arrives (the 1.1 MB bundle is the longest wait of a first open).
@@ -211,5 +220,5 @@
     (surface ? LossViz.vendor.plotly3d() : LossViz.vendor.plotly()).catch(() => {}); // load() reports
   }
 
-  LossViz.lab = { load, draw, state, graph };
+  LossViz.lab = { load, draw, redraw, state, graph };
 })();

@@ -35,7 +35,7 @@
         star: 24,
         saddle: 14,
         dot: 0.022, // the start dot's radius, as a fraction of the domain's span
-        plane: { l: 78, r: 165, t: 10, b: 96, autoexpand: false },
+        plane: { l: 78, r: 165, t: 10, b: 80, autoexpand: false },
         chart: { l: 92, r: 14, t: 10, b: 72 },
         surface: { l: 0, r: 150, t: 0, b: 0, autoexpand: false },
         marker3d: 9,
@@ -52,7 +52,7 @@
       star: 15,
       saddle: 10,
       dot: 0.016,
-      plane: { l: 55, r: 95, t: 10, b: 80, autoexpand: false },
+      plane: { l: 55, r: 95, t: 10, b: 56, autoexpand: false },
       chart: { l: 60, r: 10, t: 10, b: 40 },
       surface: { l: 0, r: 95, t: 0, b: 0, autoexpand: false },
       marker3d: 6,
