@@ -35,7 +35,7 @@
         star: 24,
         saddle: 14,
         dot: 0.022, // the start dot's radius, as a fraction of the domain's span
-        plane: { l: 78, r: 165, t: 10, b: 80, autoexpand: false },
+        plane: { l: 78, r: 165, t: 18, b: 80, autoexpand: false }, // t: room for the top tick label
         chart: { l: 92, r: 14, t: 10, b: 72 },
         surface: { l: 0, r: 150, t: 0, b: 0, autoexpand: false },
         marker3d: 9,
