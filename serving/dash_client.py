@@ -211,10 +211,7 @@ class DashState:
             if emulate is None or not self._hits(spec, changed):
                 continue
             raw, _, prop = spec["output"].rpartition(".")
-            self.props.setdefault(raw, {})[prop] = emulate(self, spec, changed)
-            if raw not in self.ids:
-                self.ids[raw] = raw
-                self._matching.clear()
+            self.set_prop(raw, prop, emulate(self, spec, changed))
             written.append((raw, prop))
         return written
 

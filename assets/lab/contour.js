@@ -451,7 +451,7 @@
 
   function legend(scene, gd, s) {
     return {
-      ...(LossViz.labFit.margin(gd, s) === s.plane ? legendCorner(scene, gd, s) : LossViz.labFit.outsideLegend(gd, s)),
+      ...(LossViz.labFit.legendOutside(gd) ? LossViz.labFit.outsideLegend(gd, s) : legendCorner(scene, gd, s)),
       bgcolor: "rgba(255,255,255,0.85)",
       bordercolor: "#d0d7e2",
       borderwidth: 1,

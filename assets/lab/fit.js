@@ -9,6 +9,7 @@
  *
  *   LossViz.labFit.fit(frame, domain)   size `frame` for a landscape's [[x0, x1], [y0, y1]]
  *   LossViz.labFit.margin(gd, s)        the plane's margins for a figure in that frame
+ *   LossViz.labFit.refit()              fit again now; redraw if the size changed
  */
 (function () {
   "use strict";
@@ -32,15 +33,20 @@
     return s.present ? 290 : 200;
   }
 
-  function margin(gd, s) {
+  /* Whether the frame holding figure gd has room for the legend beside the plot. */
+  function legendOutside(gd) {
     const frame = gd && gd.closest ? gd.closest(".landscape-frame") : null;
-    const outside = frame && frame.dataset.legend === "outside";
-    return outside ? { ...s.plane, r: s.plane.r + legendRoom(s) } : s.plane;
+    return Boolean(frame && frame.dataset.legend === "outside");
+  }
+
+  function margin(gd, s) {
+    return legendOutside(gd) ? { ...s.plane, r: s.plane.r + legendRoom(s) } : s.plane;
   }
 
   /* Where the legend goes when it is beside the plot: right of the colour bar, at the top. */
   function outsideLegend(gd, s) {
-    const plotWidth = Math.max(100, gd.clientWidth - margin(gd, s).l - margin(gd, s).r);
+    const { l, r } = margin(gd, s);
+    const plotWidth = Math.max(100, gd.clientWidth - l - r);
     return { x: 1 + (s.plane.r + 8) / plotWidth, xanchor: "left", y: 1, yanchor: "top" };
   }
 
@@ -94,8 +100,11 @@
   }
 
   /* Fit again with the page as it is now (fonts, the counter's text, the footer all settled)
-   * and, when the size changed, draw the frame's figures again at the new size. */
+   * and, when the size changed, draw the frame's figures again at the new size. Not while a
+   * run plays (a redraw would stop it): the next draw fits. */
   function refit() {
+    const player = LossViz.player ? LossViz.player("lab") : null;
+    if (player && player.playing) return;
     const frame = document.querySelector(".landscape-frame");
     const base = frame && frame.querySelector("#lab-contour .plot-area");
     const landscape = base && base._lossvizLandscape;
@@ -108,5 +117,5 @@
     pendingRefit = window.requestAnimationFrame(refit);
   });
 
-  LossViz.labFit = { fit, refit, margin, outsideLegend, MIN_HEIGHT };
+  LossViz.labFit = { fit, refit, margin, legendOutside, outsideLegend };
 })();
