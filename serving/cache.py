@@ -310,8 +310,12 @@ def _health() -> BackendHealth | None:
     return current_app.extensions.get(HEALTH_KEY)
 
 
-def lookup(key: str) -> Any:
-    """The cached value for `key`, or None (a miss, or the backend is failing: logged once)."""
+def lookup(key: str, *, reported: bool = True) -> Any:
+    """The cached value for `key`, or None (a miss, or the backend is failing: logged once).
+
+    `reported=False`: a hint lookup whose miss costs nothing (it is not the data), so it does
+    not count toward the response's `X-Lossviz-Cache` outcome.
+    """
     health = _health()
     if health is not None and not health.available():
         _note("error")
@@ -327,7 +331,8 @@ def lookup(key: str) -> Any:
         return None
     if health is not None:
         health.succeeded()
-    _note("miss" if value is None else "hit")
+    if reported:
+        _note("miss" if value is None else "hit")
     return value
 
 

@@ -275,7 +275,10 @@ def parse_flat_detailed(
     table = previous.optimizers
     if "rows" in raw or any(is_new_copy_key(k, previous.optimizers) for k in raw):
         table = take(parse_table(raw, previous.optimizers), "rows")
-    rows = tuple(parse_row(raw, row, take) for row in table)
+    # Only rows with a value in `raw` are read again (a row's field table is long; a change
+    # touches one row, and a run URL lists only the values that differ from the defaults).
+    keyed_rows = {key.partition(".")[0] for key in raw}
+    rows = tuple(parse_row(raw, row, take) if row.id in keyed_rows else row for row in table)
     settings = LabSettings(landscape=landscape, start=start, optimizers=rows, **run)  # type: ignore[arg-type]
     return settings, rejected
 

@@ -465,3 +465,26 @@ def test_rejected_input_is_answered_but_never_stored(client):
     good = dict(values, **{"gd.lr": "0.00417"})
     call(client, good, data, "gd.lr")
     assert call(client, good, data, "gd.lr").headers.get("X-Lossviz-Cache") == "hit"
+
+
+def test_a_repeated_run_url_is_answered_without_parsing_its_query(client, monkeypatch):
+    """The second GET of a URL answers from the resolution stored by the first (no settings
+    parsing): same bytes, same headers. A refused query is never remembered."""
+    import serving.api.lab as lab_api
+
+    url = run_url(first_data(client)).replace("v=", "gd.lr=0.0173&v=")
+    first, _, _ = get_data(client, url)
+    parsed = []
+    real_from_query = lab_api.from_query
+    monkeypatch.setattr(lab_api, "from_query", lambda q: parsed.append(q) or real_from_query(q))
+    again, _, _ = get_data(client, url)
+    assert parsed == [] and again.data == first.data
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
+
+    bad = url.replace("gd.lr=0.0173", "gd.lr=-5")
+    for _ in range(2):
+        assert client.get(bad).status_code == 400
+    assert len(parsed) == 2  # parsed (and refused) both times
+    other = url.replace("gd.lr=0.0173", "gd.lr=0.0174")
+    assert client.get(other).status_code == 200 and len(parsed) == 3

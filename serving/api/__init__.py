@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
-from serving.cache import get_or_compute
+from serving.cache import get_or_compute, lookup, store
 
 VERSION_KEY = "LOSSVIZ_DATA_VERSION"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -126,3 +126,29 @@ def container_response(compressed: bytes) -> Response:
 def binary_response(cache_key: str, build: Callable[[], bytes]) -> Response:
     """The container `build()` makes for `cache_key`, compressed once and cached for everyone."""
     return container_response(compressed_container(cache_key, build))
+
+
+def _query_key(endpoint: str) -> str:
+    """The shared-cache key naming what this request's exact query string resolved to."""
+    digest = hashlib.sha256(request.query_string).hexdigest()[:40]
+    return f"query:{data_version()}:{endpoint}:{digest}"
+
+
+def remembered_response(endpoint: str) -> Response | None:
+    """The stored container a request with this exact query was answered with before, or None.
+
+    A class asks for the same few URLs again and again; reading the settings out of a query
+    (validation of every field) cost a lab run ~1 ms of its ~1.7 ms when the container was
+    cached already. Only queries that were valid are remembered (`remember_query`), and the
+    key holds the code version, so a deploy never reuses an old resolution.
+    """
+    cache_key = lookup(_query_key(endpoint), reported=False)
+    if not isinstance(cache_key, str):
+        return None
+    compressed = lookup(container_cache_key(cache_key))
+    return None if compressed is None else container_response(compressed)
+
+
+def remember_query(endpoint: str, cache_key: str) -> None:
+    """Note that this request's valid query resolves to the container under `cache_key`."""
+    store(_query_key(endpoint), cache_key)

@@ -37,7 +37,14 @@ from components.encoding import pack
 from optimizers import stability
 from optimizers.config import OptimizerConfig
 from optimizers.engine import Trajectory, trajectories
-from serving.api import api, bad_request, binary_response, unknown_settings
+from serving.api import (
+    api,
+    bad_request,
+    binary_response,
+    remember_query,
+    remembered_response,
+    unknown_settings,
+)
 from settings.optimizer_lab import LabSettings, from_query, known_keys
 from settings.query import PASSTHROUGH_KEYS
 
@@ -203,6 +210,9 @@ def settings_query(settings: LabSettings) -> str:
 
 @api.get("/lab/run.bin")
 def lab_run():  # type: ignore[no-untyped-def]
+    remembered = remembered_response("lab-run")
+    if remembered is not None:
+        return remembered
     items = [(k, v) for k, v in request.args.items(multi=True) if k != VERSION_PARAMETER]
     problem = unknown_settings(
         (k for k, _ in items), known_keys() - set(PASSTHROUGH_KEYS), "lab run"
@@ -213,6 +223,7 @@ def lab_run():  # type: ignore[no-untyped-def]
     if messages:
         return bad_request(" ".join(messages))
 
+    remember_query("lab-run", settings.cache_key())
     try:
         return binary_response(settings.cache_key(), lambda: run_container(settings))
     except (KeyError, ValueError) as error:  # validated settings never get here; be explicit

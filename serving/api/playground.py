@@ -27,7 +27,15 @@ from playground import (
 )
 from playground.activations import ELU_ALPHA, LEAKY_RELU_SLOPE
 from playground.cost import COMPARE_RUNS, over_budget, request_seconds
-from serving.api import api, bad_request, binary_response, data_url, unknown_settings
+from serving.api import (
+    api,
+    bad_request,
+    binary_response,
+    data_url,
+    remember_query,
+    remembered_response,
+    unknown_settings,
+)
 from serving.training_lane import lane_response
 from settings.playground import PlaygroundSettings, from_query, known_keys
 from settings.query import MAX_QUERY_LENGTH, PASSTHROUGH_KEYS
@@ -123,6 +131,7 @@ def _answer(kind: str, settings: PlaygroundSettings) -> Response | tuple[Respons
         key, query, build = settings.compare_cache_key(), compare_query(settings), compare_bytes
     else:
         key, query, build = settings.cache_key(), settings.to_query(view=False), run_bytes
+    remember_query(f"playground-{kind}", key)
     seconds = request_seconds(settings.config, runs)
     try:
         lane_answer = lane_response(key, kind, query, seconds)
@@ -143,11 +152,17 @@ def _requested() -> tuple[PlaygroundSettings | None, str]:
 
 @api.get("/playground/run.bin")
 def playground_run():  # type: ignore[no-untyped-def]
+    remembered = remembered_response("playground-run")
+    if remembered is not None:
+        return remembered
     settings, problem = _requested()
     return bad_request(problem) if settings is None else _answer("run", settings)
 
 
 @api.get("/playground/compare.bin")
 def playground_compare():  # type: ignore[no-untyped-def]
+    remembered = remembered_response("playground-compare")
+    if remembered is not None:
+        return remembered
     settings, problem = _requested()
     return bad_request(problem) if settings is None else _answer("compare", settings)
