@@ -10,6 +10,7 @@ Quick start (also works in a notebook)::
     runs = pg.train_inits(pg.PlaygroundConfig())              # zero / too_small / appropriate /
                                                               # too_large, same program
     maps = pg.activation_maps(run, snapshot_index=-1)         # (n_neurons + 1, 40, 40)
+    ls = pg.network_landscape(run.config, run=run)            # loss around θ*, 41 × 41
     pg.warm_up()                                              # compile the fixed program set
 
 Public API
@@ -61,6 +62,24 @@ order of ``inits``). Both raise ``ConfigError``.
 ``activation_maps(run, snapshot_index, grid_n=40) -> np.ndarray`` (n_hidden_total + 1, G, G):
 hidden f(z) per neuron (layer 1 first) then the output probability, over ``run.dataset.box``.
 
+``network_landscape(config, *, directions="random" | "pca", resolution=41, span=1.0,
+include_biases=False, direction_seed=0, run=None) -> NetworkLandscape`` (Li et al. 2018; trains
+``config`` unless its ``run`` is given): mean BCE (evaluation mode, as ``train_loss``) around θ*
+(the last frame), ``train_loss[j, i] = L(θ* + alphas[i] d₁ + betas[j] d₂)``::
+
+    config, directions, span, include_biases, direction_vectors (2, P) float32 (real flat
+    layout), alphas, betas (R,) float64, train_loss, test_loss (R, R) float32,
+    center_train_loss, center_test_loss, slice_coordinates, slice_train_loss, slice_test_loss
+    (101,) (along d₁), interpolation_t (81,) = −0.5 … 1.5, interpolation_train_loss /
+    _test_loss (θ(t) = (1 − t) θ₀ + t θ*); pca only (else None): path (S, 2) float32,
+    path_epochs (S,), explained_variance (2,) σᵢ² / Σσ²
+
+  random: two filter-normalized Gaussian directions, ``filter_normalized_direction(params, rng,
+  include_biases=False)`` (each neuron's incoming weights rescaled to that neuron's norm in θ*;
+  biases 0, or d_b = b), ranges span · [−1, 1]; pca: the top two principal directions of the
+  path θ_s − θ* (SVD), ranges covering the path with a margin × span. Non-finite losses are NaN.
+  Resolution odd 11 … 61, span in (0, 10]; ``ValueError`` otherwise.
+
 ``make_dataset(name, n_samples, noise, train_fraction, seed) -> Dataset`` (x_train (n, 2),
 y_train (n,), x_test, y_test float32; ``box``; raw-frame ``mean``/``std``); inputs are
 standardized with the training split's mean and std; ``dataset_for(config)``.
@@ -82,6 +101,9 @@ Registries (read-only mappings in display order, metadata for the page)::
     BIAS_INIT_LATEX = "b = 0" (every scheme), DEMO_INIT_IDS = the demo's four schemes
     OPTIMIZERS, SCHEDULES: re-exported from ``optimizers`` (same rules as the optimizer lab)
 
+``warm_up_landscape()`` compiles the landscape program alone (two padded widths, 8 and 16; one
+call evaluates a whole landscape: grid, slice, interpolation; ``warm_up()`` includes it).
+
 What recompiles: nothing, after ``warm_up()``. Four training programs serve every accepted
 setting (hidden width ≤ 8 / ≤ 16 × depth ≤ 2 / ≤ 6, full batch or minibatch); layer sizes,
 activation, optimizer, schedule, batch size, point counts, epochs, frame interval and every
@@ -101,6 +123,12 @@ from playground.initializers import (  # noqa: E402
     INIT_SCHEMES,
     init_latex,
 )
+from playground.landscape_directions import filter_normalized_direction  # noqa: E402
+from playground.loss_landscape import (  # noqa: E402
+    NetworkLandscape,
+    network_landscape,
+    warm_up_landscape,
+)
 from playground.maps import activation_maps  # noqa: E402
 from playground.optim import OPTIMIZERS, SCHEDULES  # noqa: E402
 from playground.run import PlaygroundRun, quantize_probabilities  # noqa: E402
@@ -117,13 +145,16 @@ __all__ = [
     "SCHEDULES",
     "ConfigError",
     "Dataset",
+    "NetworkLandscape",
     "PlaygroundConfig",
     "PlaygroundRun",
     "activation_maps",
     "check",
     "dataset_for",
+    "filter_normalized_direction",
     "init_latex",
     "make_dataset",
+    "network_landscape",
     "program_buckets",
     "quantize_probabilities",
     "train",
@@ -131,4 +162,5 @@ __all__ = [
     "validate",
     "warm_up",
     "warm_up_bucket",
+    "warm_up_landscape",
 ]

@@ -3,8 +3,9 @@
 ``program_buckets()`` lists the training programs in priority order (the default
 configuration's first); ``warm_up_bucket(bucket)`` compiles one of them, so a server can warm
 the default program first and the others in a background thread; ``warm_up()`` compiles every
-training program and the boundary / activation-map programs. After it, no accepted setting
-compiles anything (tests/test_playground_compiles.py). With the persistent compilation cache
+training program, the boundary / activation-map programs and the loss-landscape program
+(``warm_up_landscape``). After it, no accepted setting compiles anything
+(tests/test_playground_compiles.py, tests/test_network_landscape.py). With the persistent compilation cache
 configured (``jax_config.configure_jax``) a restarted worker loads these programs from disk.
 """
 
@@ -14,6 +15,7 @@ import time
 
 from playground.config import PlaygroundConfig
 from playground.engine import PROGRAM_BUCKETS, ProgramBucket
+from playground.loss_landscape import warm_up_landscape
 from playground.maps import warm_up_maps
 from playground.training import config_bucket, train
 
@@ -56,6 +58,7 @@ def warm_up(config: PlaygroundConfig | None = None) -> dict[str, float]:
     started = time.perf_counter()
     warm_up_maps()
     seconds["maps"] = time.perf_counter() - started
+    seconds["landscape"] = warm_up_landscape()
     if config is not None:
         train(config)
     return seconds

@@ -308,8 +308,9 @@ def _bucket_label(bucket: Any) -> str:
 
 def _playground_steps() -> tuple[list[Step], list[Step]]:
     """The playground's program buckets (`program_buckets()`, the default first) one by one
-    with `warm_up_bucket(b)`, then its view programs (`playground.maps.warm_up_maps`); where
-    the bucket API does not exist, `warm_up()` (everything) as the first step."""
+    with `warm_up_bucket(b)`, then its view programs (`playground.maps.warm_up_maps`), the
+    loss-landscape program (`warm_up_landscape`) after the other buckets; where the bucket API
+    does not exist, `warm_up()` (everything) as the first step."""
     try:
         playground = importlib.import_module("playground")
         buckets = getattr(playground, "program_buckets", None)
@@ -328,7 +329,11 @@ def _playground_steps() -> tuple[list[Step], list[Step]]:
         for bucket in names
     ]
     maps = Step("playground:maps", _call("playground.maps", "warm_up_maps"), shared=True)
-    return [steps[0], maps], steps[1:]
+    rest = steps[1:]
+    if callable(getattr(playground, "warm_up_landscape", None)):  # the network loss landscape
+        landscape = _call("playground", "warm_up_landscape")
+        rest.append(Step("playground:landscape", landscape, shared=True))
+    return [steps[0], maps], rest
 
 
 def _http_path(server: Any) -> Callable[[], str]:
