@@ -101,7 +101,7 @@ def lab_presets() -> dict[str, object]:
         "saddle": lab_settings("saddle", {"gd": {"lr": 0.005}, "adam": {"lr": 0.05}}),
         "valley-momentum": lab_settings(
             "valley",
-            {"gd": {"lr": 0.01}, "momentum": {"lr": 0.001, "hyperparams": {"alpha": 0.9}}},
+            {"gd": {"lr": 0.01}, "momentum": {"lr": 0.01, "hyperparams": {"alpha": 0.5}}},
             steps=200,
         ),
         "rosenbrock": lab_settings(
@@ -171,9 +171,10 @@ TEXTS: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "valley-momentum",
-        "Ill-conditioned valley: momentum zig-zags less",
-        "Same long-run step η/(1−α) = 0.01: GD reverses across the valley at almost every "
-        "step, momentum about 6× less often, and it reaches the bottom in half the steps.",
+        "Ill-conditioned valley: momentum builds up speed",
+        "Same η = 0.01 for both. GD zig-zags across the valley at almost every step and creeps "
+        "along its floor; momentum (α = 0.5) adds half of its last step to each new one, so its "
+        "steps along the floor grow: J stays below 10⁻³ from step 58, GD's only from step 128.",
     ),
     (
         "rosenbrock",
@@ -190,14 +191,16 @@ TEXTS: tuple[tuple[str, str, str], ...] = (
     (
         "lr-decay",
         "1/t decay vs constant LR",
-        "With noisy gradients (σ = 2), GD with η = 0.05/(1 + 0.05 t) ends up about 4× closer "
-        "to the minimum than with a constant η = 0.05 (set the schedule to constant to compare).",
+        "With noisy gradients (σ = 2), GD with η = 0.05/(1 + 0.05 t) ends 2.7× closer to the "
+        "minimum than with a constant η = 0.05: J after 500 steps is 0.016 instead of 0.12 "
+        "(set the schedule to constant to compare).",
     ),
     (
         "noise",
         "Noisy gradients wander (σ)",
-        "With gradient noise σ = 2, GD's path is over 20× longer than without noise and never "
-        "settles; Adam's normalised steps wander far less.",
+        "With gradient noise σ = 2, GD's path is 22× as long as without noise: it reaches the "
+        "minimum but keeps jittering around it, J still 0.12 after 500 steps instead of about "
+        "0. Adam's normalised steps make its path only 1.6× as long.",
     ),
     (
         "zero-init",

@@ -37,6 +37,7 @@
         autorange: false,
         gridcolor: t.GRID_COLOR,
         exponentformat: "power",
+        ...t.logTicks(yRange), // at most six labels, whatever the number of decades
         tickfont: { size: s.tick },
         automargin: true,
       },

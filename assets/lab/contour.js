@@ -199,6 +199,7 @@
         },
       ],
       layout: {
+        ...LossViz.labFit.size(gd),
         margin: LossViz.labFit.margin(gd, s),
         font: t.font(s.font),
         paper_bgcolor: "white",
@@ -475,6 +476,7 @@
     return {
       data,
       layout: {
+        ...LossViz.labFit.size(gd),
         margin: LossViz.labFit.margin(gd, s),
         font: t.font(s.font),
         paper_bgcolor: "rgba(0,0,0,0)",

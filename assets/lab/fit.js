@@ -9,6 +9,7 @@
  *
  *   LossViz.labFit.fit(frame, domain)   size `frame` for a landscape's [[x0, x1], [y0, y1]]
  *   LossViz.labFit.margin(gd, s)        the plane's margins for a figure in that frame
+ *   LossViz.labFit.size(gd)             {width, height} of a figure in that frame (for its layout)
  *   LossViz.labFit.refit()              fit again now; redraw if the size changed
  */
 (function () {
@@ -41,6 +42,15 @@
 
   function margin(gd, s) {
     return legendOutside(gd) ? { ...s.plane, r: s.plane.r + legendRoom(s) } : s.plane;
+  }
+
+  /* A figure's size in the frame, given to Plotly explicitly: Plotly.react keeps the size an
+   * autosized figure was first drawn at, so after a refit the old, taller picture would hang
+   * out of the frame over the cursor read-out below it. */
+  function size(gd) {
+    const width = gd ? gd.clientWidth : 0;
+    const height = gd ? gd.clientHeight : 0;
+    return width > 0 && height > 0 ? { width, height } : {};
   }
 
   /* Where the legend goes when it is beside the plot: right of the colour bar, at the top. */
@@ -117,5 +127,5 @@
     pendingRefit = window.requestAnimationFrame(refit);
   });
 
-  LossViz.labFit = { fit, refit, margin, legendOutside, outsideLegend };
+  LossViz.labFit = { fit, refit, margin, size, legendOutside, outsideLegend };
 })();

@@ -292,10 +292,11 @@
     const work = [];
     if (baseToo) {
       const b = baseFigure(scene.landscape);
-      work.push(Plotly.react(graphs.base, b.data, b.layout, { ...config(), displayModeBar: false }));
+      const layout = { ...b.layout, ...LossViz.labFit.size(graphs.base) }; // the frame's size now
+      work.push(Plotly.react(graphs.base, b.data, layout, { ...config(), displayModeBar: false }));
     }
     const f = pathsFigure(scene);
-    work.push(Plotly.react(graphs.paths, f.data, f.layout, config()));
+    work.push(Plotly.react(graphs.paths, f.data, { ...f.layout, ...LossViz.labFit.size(graphs.paths) }, config()));
     syncCamera(Plotly, graphs.base, graphs.paths);
     return Promise.all(work);
   }

@@ -1,6 +1,6 @@
 /*
- * The optimizer lab's look, shared by its views: colours, fonts, margins and the sizes that
- * change in presentation mode (body.presentation, set by assets/classroom.js). The lab's plot
+ * The optimizer lab's look, shared by its views: colours, fonts, margins, log-axis ticks (the
+ * playground's too) and the sizes that change in presentation mode (body.presentation, set by assets/classroom.js). The lab's plot
  * containers carry data-present-style="self": classroom.js leaves them alone and the lab redraws
  * with `LossViz.labTheme.sizes()` when presentation mode changes ("lossviz:presentation").
  */
@@ -64,6 +64,68 @@
     return { family: FONT_FAMILY, size, color: presenting() ? "#000000" : "#1f2937" };
   }
 
+  /* ---- log axes (shared with the playground: pg.style.logAxis) ----
+   * Plotly labels every decade of a log axis (ten decades: ten labels piled on each other) and,
+   * below a decade, the bare digits 2…9. Here the ticks are chosen from the range: at most
+   * MAX_LOG_LABELS, every k-th decade (k a whole number), written 10ⁿ, or over less than two
+   * decades 1-2-5 steps written as numbers. */
+  const MAX_LOG_LABELS = 6;
+  const DECADE_STEPS = [1, 2, 3, 4, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000];
+  const SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
+
+  function power(n) {
+    if (n === 0) return "1";
+    if (n === 1) return "10";
+    return `10${[...String(n)].map((c) => SUPERSCRIPT[c]).join("")}`;
+  }
+
+  /* m·10ⁿ between decades, as a student reads it: plain from 0.001 to 9999, else m×10ⁿ. */
+  function logLabel(m, n) {
+    if (n >= -3 && n <= 3) return String(Number((m * Math.pow(10, n)).toFixed(Math.max(0, -n))));
+    return m === 1 ? power(n) : `${m}×${power(n)}`;
+  }
+
+  function multiplesIn(a, b, k) {
+    const out = [];
+    for (let n = Math.ceil(a / k - 1e-9) * k; n <= b + 1e-9; n += k) out.push(n);
+    return out;
+  }
+
+  /* Ticks for a log axis showing log10 range [a, b]: {tickmode, tickvals, ticktext}. */
+  function logTicks([a, b]) {
+    if (!(Number.isFinite(a) && Number.isFinite(b) && b > a)) return { nticks: MAX_LOG_LABELS };
+    const picked = { vals: [], text: [] };
+    if (b - a >= 2) {
+      const k = DECADE_STEPS.find((step) => multiplesIn(a, b, step).length <= MAX_LOG_LABELS) || Math.ceil((b - a) / (MAX_LOG_LABELS - 1));
+      for (const n of multiplesIn(a, b, k)) {
+        picked.vals.push(Math.pow(10, n));
+        picked.text.push(power(n));
+      }
+    } else {
+      // The densest of 1-2-5, 1-3 and 1 per decade that fits; too narrow for two: Plotly's own.
+      for (const mantissas of [[1, 2, 5], [1, 3], [1]]) {
+        const vals = [];
+        const text = [];
+        for (let n = Math.floor(a); n <= Math.ceil(b); n++) {
+          for (const m of mantissas) {
+            const at = Math.log10(m) + n;
+            if (at >= a - 1e-9 && at <= b + 1e-9) {
+              vals.push(m * Math.pow(10, n));
+              text.push(logLabel(m, n));
+            }
+          }
+        }
+        if (vals.length <= MAX_LOG_LABELS) {
+          picked.vals = vals;
+          picked.text = text;
+          break;
+        }
+      }
+      if (picked.vals.length < 2) return { nticks: MAX_LOG_LABELS, exponentformat: "power" };
+    }
+    return { tickmode: "array", tickvals: picked.vals, ticktext: picked.text };
+  }
+
   LossViz.labTheme = {
     LANDSCAPE_SCALE,
     FONT_FAMILY,
@@ -74,8 +136,10 @@
     CONTOUR_LINE: "rgba(60,80,110,0.35)",
     LOSS_FLOOR: 1e-12, // J − J* below this is drawn at the floor of the log axis
     PLOT_CONFIG: { displaylogo: false, responsive: true },
+    MAX_LOG_LABELS,
     presenting,
     sizes,
     font,
+    logTicks,
   };
 })();

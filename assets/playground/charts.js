@@ -144,11 +144,12 @@
     const [left, right] = domains(2, 0.12);
     const range = epochRange(run.plannedEpochs);
     const layout = baseLayout(height, {
-      margin: { l: 64, r: 12, t: 34, b: 40 },
+      margin: { l: 64, r: 12, t: 52, b: 40 },
       hovermode: "x unified",
       showlegend: true,
-      legend: { orientation: "h", x: 0, y: -0.24, yanchor: "top" },
-      annotations: [title("Gradient norm ‖∂L/∂Wₗ‖ (log scale)", (left[0] + left[1]) / 2), title("Weight norm ‖Wₗ‖", (right[0] + right[1]) / 2)],
+      legend: { orientation: "h", x: 0, y: -0.3, yanchor: "top" }, // below the "epoch" titles
+      // Two lines: side by side on one line the titles run into each other below ~1600 px.
+      annotations: [title("Gradient norm ‖∂L/∂Wₗ‖<br>(log scale)", (left[0] + left[1]) / 2), title("Weight norm<br>‖Wₗ‖", (right[0] + right[1]) / 2)],
       xaxis: axis("epoch", { range, domain: left, anchor: "y" }),
       xaxis2: axis("epoch", { range, domain: right, anchor: "y2" }),
       yaxis: axis("", { type: "log", anchor: "x", ...pg.style.logTicks(run.gradNorms) }),

@@ -2,11 +2,12 @@
  * The look every playground figure shares (layout choices only; colours and scales that the
  * page's HTML or the lab share come from Python: components/playground_figures.py, sent once
  * in the layout as the "pg-spec" store). Sized for a projector: 15 px text, few gridlines,
- * fixed margins (automargin makes Plotly lay every redraw out twice: playback cost).
+ * fixed margins (automargin makes Plotly lay every redraw out twice: playback cost), except on
+ * log axes, whose labels (10⁻¹², 2×10⁻⁵) vary in width: drawn once per run, not per frame.
  *
  *   pg.style.baseLayout(height, extra)  pg.style.axis(title, extra)  pg.style.title(text, x, y)
  *   pg.style.domains(count, spacing, weights)   [start, end] of subplots side by side in [0, 1]
- *   pg.style.logTicks(...arrays)       whole decades when the values span two or more
+ *   pg.style.logTicks(...arrays)       range and ≤ 6 ticks of a log axis over the values
  *   pg.style.epochRange(planned)       the epoch axis, with room for the cursor's dots
  *   pg.style.PLOT_CONFIG               Plotly config of every plot (no mode bar, no zoom)
  *   pg.style.colorLut(scale)           256 RGB triples of a Plotly colour scale
@@ -97,10 +98,17 @@
     return high >= low ? [low, high] : null;
   }
 
+  /* A log axis over the positive values of `arrays`: its range (log10, padded as the lab's) and
+   * at most six ticks (LossViz.labTheme.logTicks: every k-th decade, or 1-2-5 steps). The
+   * range is fixed so the ticks chosen for it are the ones drawn. */
   function logTicks(...arrays) {
     const range = positiveRange(arrays);
-    if (range && Math.log10(range[1] / range[0]) >= 2) return { dtick: 1, exponentformat: "power" };
-    return { exponentformat: "none", nticks: 5 };
+    if (!range) return { exponentformat: "power", nticks: 5 };
+    const a = Math.log10(range[0]);
+    const b = Math.log10(range[1]);
+    const pad = Math.max(0.1, (b - a) * 0.04);
+    const shown = [a - pad, b + pad];
+    return { range: shown, autorange: false, automargin: true, ...LossViz.labTheme.logTicks(shown) };
   }
 
   function epochRange(planned) {
