@@ -717,7 +717,9 @@ def test_freezing_moves_what_is_alive_out_of_every_later_collection():
     assert any(o is alive for o in gc.get_objects())
     try:
         frozen = freeze_long_lived()
-        assert frozen == gc.get_freeze_count() > 0
+        # Frozen objects are still freed by reference counting (another thread's, meanwhile):
+        # the count can only have moved a little since the freeze, never grown past it by much.
+        assert frozen > 0 and abs(gc.get_freeze_count() - frozen) <= frozen // 100
         assert not any(o is alive for o in gc.get_objects())  # later collections skip it
         young = Node()
         assert any(o is young for o in gc.get_objects())  # what comes after is collected as usual
