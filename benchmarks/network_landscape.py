@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -41,19 +40,10 @@ import jax  # noqa: E402
 from jax import monitoring  # noqa: E402
 
 import playground as pg  # noqa: E402
+from benchmarks.playground_engine import _timed  # noqa: E402  (wall and CPU ms per call)
 
 BACKEND_COMPILE_EVENT = "/jax/core/compile/backend_compile_duration"
 BUDGET_MS = 300
-
-
-def _timed(function, repeats: int) -> tuple[list[float], list[float]]:
-    wall, cpu = [], []
-    for _ in range(repeats):
-        start_wall, start_cpu = time.perf_counter(), time.process_time()
-        function()
-        wall.append((time.perf_counter() - start_wall) * 1e3)
-        cpu.append((time.process_time() - start_cpu) * 1e3)
-    return wall, cpu
 
 
 def _p(values: list[float], q: float) -> float:

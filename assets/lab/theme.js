@@ -1,7 +1,7 @@
 /*
  * The optimizer lab's look, shared by its views: colours, fonts, margins, log-axis ticks (the
- * playground's too) and the sizes that change in presentation mode (body.presentation, set by assets/classroom.js). The lab's plot
- * containers carry data-present-style="self": classroom.js leaves them alone and the lab redraws
+ * playground's too) and the sizes that change in presentation mode (body.presentation, set by
+ * assets/classroom.js). The lab's plot containers carry data-present-style="self": classroom.js leaves them alone and the lab redraws
  * with `LossViz.labTheme.sizes()` when presentation mode changes ("lossviz:presentation").
  */
 (function () {
