@@ -11,6 +11,7 @@ Quick start (also works in a notebook)::
                                                               # too_large, same program
     maps = pg.activation_maps(run, snapshot_index=-1)         # (n_neurons + 1, 40, 40)
     ls = pg.network_landscape(run.config, run=run)            # loss around θ*, 41 × 41
+    lr = pg.lr_range_test(run.config).steepest                # fastai's lr_find suggestion
     pg.warm_up()                                              # compile the fixed program set
 
 Public API
@@ -77,8 +78,20 @@ include_biases=False, direction_seed=0, run=None) -> NetworkLandscape`` (Li et a
   random: two filter-normalized Gaussian directions, ``filter_normalized_direction(params, rng,
   include_biases=False)`` (each neuron's incoming weights rescaled to that neuron's norm in θ*;
   biases 0, or d_b = b), ranges span · [−1, 1]; pca: the top two principal directions of the
-  path θ_s − θ* (SVD), ranges covering the path with a margin × span. Non-finite losses are NaN.
+  path θ_s − θ* (from the eigenvectors of the path's Gram matrix), ranges covering the path with a margin × span. Non-finite losses are NaN.
   Resolution odd 11 … 61, span in (0, 10]; ``ValueError`` otherwise.
+
+``lr_range_test(config, *, start_lr=1e-7, end_lr=10, steps=100) -> LRRangeTest`` (Smith 2017,
+fastai's ``lr_find``): ``config``'s network trained ``steps`` epochs while the rate grows
+η_i = start · (end / start)^(i / N); the debiased smoothed loss (β = 0.98), stopped once it
+exceeds 4 × its best; fastai's suggestions ``steepest`` and ``minimum_tenth`` (None when too
+few points remain)::
+
+    config, start_lr, end_lr, steps, rates, losses, smoothed (n,) float64, stopped_at,
+    diverged, steepest, steepest_index, minimum_tenth, minimum_index, best_loss
+
+  ``with_rate(config, lr)`` / ``with_one_cycle(config, lr_max)`` are the configs to train with
+  a suggestion (constant, or fastai's one-cycle peaking there). Same compiled training program.
 
 ``make_dataset(name, n_samples, noise, train_fraction, seed) -> Dataset`` (x_train (n, 2),
 y_train (n,), x_test, y_test float32; ``box``; raw-frame ``mean``/``std``); inputs are
@@ -129,6 +142,12 @@ from playground.loss_landscape import (  # noqa: E402
     network_landscape,
     warm_up_landscape,
 )
+from playground.lr_range_test import (  # noqa: E402
+    LRRangeTest,
+    lr_range_test,
+    with_one_cycle,
+    with_rate,
+)
 from playground.maps import activation_maps  # noqa: E402
 from playground.optim import OPTIMIZERS, SCHEDULES  # noqa: E402
 from playground.run import PlaygroundRun, quantize_probabilities  # noqa: E402
@@ -145,6 +164,7 @@ __all__ = [
     "SCHEDULES",
     "ConfigError",
     "Dataset",
+    "LRRangeTest",
     "NetworkLandscape",
     "PlaygroundConfig",
     "PlaygroundRun",
@@ -153,6 +173,7 @@ __all__ = [
     "dataset_for",
     "filter_normalized_direction",
     "init_latex",
+    "lr_range_test",
     "make_dataset",
     "network_landscape",
     "program_buckets",
@@ -163,4 +184,6 @@ __all__ = [
     "warm_up",
     "warm_up_bucket",
     "warm_up_landscape",
+    "with_one_cycle",
+    "with_rate",
 ]

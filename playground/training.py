@@ -83,6 +83,12 @@ def train_inits(
     return _train_schemes(config, [(scheme, None) for scheme in inits])
 
 
+def train_as_given(config: PlaygroundConfig) -> PlaygroundRun:
+    """Train ``config`` without ``check``: for engine callers whose config the page's validation
+    does not accept as it is (the range test's growing rate, ``playground.lr_range_test``)."""
+    return _train_schemes(config, [(config.init, config.init_scale)])[config.init]
+
+
 def config_bucket(config: PlaygroundConfig) -> ProgramBucket:
     """The compiled program a (valid) config runs in."""
     plain_full_batch = config.effective_batch_size >= config.n_train and config.keep_prob >= 1
