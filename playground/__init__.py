@@ -93,6 +93,15 @@ few points remain)::
   ``with_rate(config, lr)`` / ``with_one_cycle(config, lr_max)`` are the configs to train with
   a suggestion (constant, or fastai's one-cycle peaking there). Same compiled training program.
 
+``minibatch_slices(config, *, batch_size=None, n_batches=4, span=1.0, include_biases=False,
+direction_seed=0, batch_seed=0, run=None) -> MinibatchSlices`` (minibatches move the
+landscape): along ``network_landscape``'s d₁ (same seed), the training loss and the loss of
+each of ``n_batches`` disjoint seeded minibatches (the config's batch size, or 20 for a
+full-batch config), with each one's slope ∇L_B(θ*)·d₁ (central difference)::
+
+    config, batch_size, coordinates (101,), full_loss (101,), batch_loss (M, 101), full_slope,
+    batch_slopes (M,), batch_indices (M, batch_size), direction_vector (P,)
+
 ``make_dataset(name, n_samples, noise, train_fraction, seed) -> Dataset`` (x_train (n, 2),
 y_train (n,), x_test, y_test float32; ``box``; raw-frame ``mean``/``std``); inputs are
 standardized with the training split's mean and std; ``dataset_for(config)``.
@@ -149,6 +158,7 @@ from playground.lr_range_test import (  # noqa: E402
     with_rate,
 )
 from playground.maps import activation_maps  # noqa: E402
+from playground.minibatch_slices import MinibatchSlices, minibatch_slices  # noqa: E402
 from playground.optim import OPTIMIZERS, SCHEDULES  # noqa: E402
 from playground.run import PlaygroundRun, quantize_probabilities  # noqa: E402
 from playground.training import dataset_for, train, train_inits  # noqa: E402
@@ -165,6 +175,7 @@ __all__ = [
     "ConfigError",
     "Dataset",
     "LRRangeTest",
+    "MinibatchSlices",
     "NetworkLandscape",
     "PlaygroundConfig",
     "PlaygroundRun",
@@ -175,6 +186,7 @@ __all__ = [
     "init_latex",
     "lr_range_test",
     "make_dataset",
+    "minibatch_slices",
     "network_landscape",
     "program_buckets",
     "quantize_probabilities",
