@@ -102,6 +102,14 @@ full-batch config), with each one's slope ∇L_B(θ*)·d₁ (central difference)
     config, batch_size, coordinates (101,), full_loss (101,), batch_loss (M, 101), full_slope,
     batch_slopes (M,), batch_indices (M, batch_size), direction_vector (P,)
 
+``minimum_sharpness(config, *, radius=0.25, n_directions=4, span=0.5, run=None) -> Sharpness``
+(sharp vs flat minima): the mean rise ½[L(θ* + r d_k) + L(θ* − r d_k)] − L(θ*) of the training
+loss over K filter-normalized random directions (``network_landscape``'s d₁ of seeds 0 … K−1),
+with each direction's slice and the run's test loss and accuracy::
+
+    config, radius, sharpness, rises (K,), center_loss, test_loss, test_accuracy,
+    coordinates (101,), slices (K, 101)
+
 ``make_dataset(name, n_samples, noise, train_fraction, seed) -> Dataset`` (x_train (n, 2),
 y_train (n,), x_test, y_test float32; ``box``; raw-frame ``mean``/``std``); inputs are
 standardized with the training split's mean and std; ``dataset_for(config)``.
@@ -161,6 +169,7 @@ from playground.maps import activation_maps  # noqa: E402
 from playground.minibatch_slices import MinibatchSlices, minibatch_slices  # noqa: E402
 from playground.optim import OPTIMIZERS, SCHEDULES  # noqa: E402
 from playground.run import PlaygroundRun, quantize_probabilities  # noqa: E402
+from playground.sharpness import Sharpness, minimum_sharpness  # noqa: E402
 from playground.training import dataset_for, train, train_inits  # noqa: E402
 from playground.warmup import program_buckets, warm_up, warm_up_bucket  # noqa: E402
 
@@ -179,6 +188,7 @@ __all__ = [
     "NetworkLandscape",
     "PlaygroundConfig",
     "PlaygroundRun",
+    "Sharpness",
     "activation_maps",
     "check",
     "dataset_for",
@@ -187,6 +197,7 @@ __all__ = [
     "lr_range_test",
     "make_dataset",
     "minibatch_slices",
+    "minimum_sharpness",
     "network_landscape",
     "program_buckets",
     "quantize_probabilities",

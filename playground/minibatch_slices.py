@@ -19,6 +19,7 @@ compile).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from numbers import Integral, Real
 
@@ -90,6 +91,48 @@ def _batch_data(dataset: Dataset, rows: np.ndarray) -> Data:
     return Data(x, y, np.asarray(len(rows), np.int32), np.asarray(0, np.int32))
 
 
+def slicer(
+    config: PlaygroundConfig,
+    run: PlaygroundRun,
+    span: float,
+    include_biases: bool,
+    direction_seed: int,
+) -> tuple[np.ndarray, np.ndarray, Callable[[Data], tuple[np.ndarray, float]]]:
+    """(a_k, d₁, along): ``along(data)`` is the loss of ``data``'s training rows along
+    θ* + a_k d₁ (float32, NaN where not finite) and its slope at a = 0 (central difference),
+    one compiled call. d₁ is ``network_landscape``'s first direction of ``direction_seed``."""
+    sizes = config.layer_sizes
+    params = run.params_at(-1)
+    rng = np.random.default_rng(direction_seed)  # d₁ = network_landscape's first draw
+    d1 = FlatLayout(sizes).flatten(filter_normalized_direction(params, rng, include_biases))
+    theta_star = flat_frames(run)[-1]
+    coordinates = _symmetric_axis(span, SLICE_POINTS)
+    rows = np.zeros((SLICE_POINTS + 2, 3), np.float32)
+    rows[:SLICE_POINTS, 0] = coordinates
+    rows[SLICE_POINTS:, 0] = (SLOPE_STEP, -SLOPE_STEP)
+
+    width = width_for(tuple(config.hidden))
+    layout = PaddedLayout(width)
+    directions = layout.scatter(np.stack([d1, np.zeros_like(d1), np.zeros_like(d1)]), sizes)
+    base = layout.scatter(theta_star, sizes)
+    structure = program_structure(config, layout)
+    program_structure_args = (
+        structure.depth,
+        structure.unit_mask,
+        np.asarray(config.keep_prob, np.float32),
+        structure.activation,
+    )
+
+    def along(data: Data) -> tuple[np.ndarray, float]:
+        losses = evaluate(width, base, directions, rows, tuple(data), program_structure_args)
+        train_losses = losses[:, 0].astype(np.float64)
+        slope = (train_losses[-2] - train_losses[-1]) / (2 * SLOPE_STEP)
+        curve = np.where(np.isfinite(losses[:SLICE_POINTS, 0]), losses[:SLICE_POINTS, 0], np.nan)
+        return curve.astype(np.float32), float(slope)
+
+    return coordinates, d1, along
+
+
 def minibatch_slices(
     config: PlaygroundConfig,
     *,
@@ -120,35 +163,8 @@ def minibatch_slices(
     order = np.random.default_rng(int(batch_seed)).permutation(n_train)
     indices = order[: int(n_batches) * size].reshape(int(n_batches), size).astype(np.int32)
 
-    sizes = config.layer_sizes
-    params = run.params_at(-1)
-    rng = np.random.default_rng(int(direction_seed))  # d₁ = network_landscape's first draw
-    d1 = FlatLayout(sizes).flatten(filter_normalized_direction(params, rng, bool(include_biases)))
-    theta_star = flat_frames(run)[-1]
-    coordinates = _symmetric_axis(float(span), SLICE_POINTS)
-    rows = np.zeros((SLICE_POINTS + 2, 3), np.float32)
-    rows[:SLICE_POINTS, 0] = coordinates
-    rows[SLICE_POINTS:, 0] = (SLOPE_STEP, -SLOPE_STEP)
-
-    width = width_for(tuple(config.hidden))
-    layout = PaddedLayout(width)
-    directions = layout.scatter(np.stack([d1, np.zeros_like(d1), np.zeros_like(d1)]), sizes)
-    base = layout.scatter(theta_star, sizes)
-    structure = program_structure(config, layout)
-    program_structure_args = (
-        structure.depth,
-        structure.unit_mask,
-        np.asarray(config.keep_prob, np.float32),
-        structure.activation,
-    )
-
-    def along(data: Data) -> tuple[np.ndarray, float]:
-        losses = evaluate(width, base, directions, rows, tuple(data), program_structure_args)
-        train_losses = losses[:, 0].astype(np.float64)
-        slope = (train_losses[-2] - train_losses[-1]) / (2 * SLOPE_STEP)
-        curve = np.where(np.isfinite(losses[:SLICE_POINTS, 0]), losses[:SLICE_POINTS, 0], np.nan)
-        return curve.astype(np.float32), float(slope)
-
+    coordinates, d1, along = slicer(config, run, float(span), bool(include_biases),
+                                    int(direction_seed))  # fmt: skip
     full_curve, full_slope = along(program_data(run.dataset))
     curves, slopes = zip(
         *(along(_batch_data(run.dataset, batch)) for batch in indices), strict=True
