@@ -69,8 +69,11 @@ def _report_callback_error(error: Exception) -> None:
 
 
 def _navigation() -> html.Nav:
+    # A page may give the bar a shorter label than its name (`nav_label=` in register_page).
     links = [
-        dcc.Link(page["name"], href=page["relative_path"], className="nav-link")
+        dcc.Link(
+            page.get("nav_label", page["name"]), href=page["relative_path"], className="nav-link"
+        )
         for page in dash.page_registry.values()
         if page.get("nav", True)
     ]

@@ -15,6 +15,13 @@ set it is a persistent-cache load instead).
   (``grid_41_ms_p50``).
 * ``grid_61_ms_p50``: 61 × 61, default network; ``largest_61_ms``: 61 × 61 for the largest
   network (6 × 16, 2000 points), one repeat.
+* ``lr_finder_ms_p50`` / ``_p95``: ``lr_range_test(PlaygroundConfig())`` (100 steps: the
+  training under the ramp included). Budget 200 ms.
+* ``minibatch_slices_ms_p50``: ``minibatch_slices(..., n_batches=4, run=run)``: the 101-point
+  slice along d₁ for the training set and 4 minibatches of 20 (1-D slices, not 41 × 41 grids).
+  Budget 500 ms.
+* ``payload_bytes``: the LVZ1 container (before gzip) of the landscape (random, 41 × 41) and of
+  the range test, as their endpoints send them.
 * ``compiles_after_warmup``: XLA compilations (``jax.monitoring``) during all of the above
   (the training buckets are warmed first, so a training compile would count too); must be 0.
 
@@ -44,6 +51,8 @@ from benchmarks.playground_engine import _timed  # noqa: E402  (wall and CPU ms 
 
 BACKEND_COMPILE_EVENT = "/jax/core/compile/backend_compile_duration"
 BUDGET_MS = 300
+LR_FINDER_BUDGET_MS = 200
+MINIBATCH_BUDGET_MS = 500
 
 
 def _p(values: list[float], q: float) -> float:
@@ -74,6 +83,9 @@ def measure(repeats: int = 15) -> dict[str, Any]:
     trained_pca_wall, _ = _timed(lambda: pg.network_landscape(config, directions="pca"), repeats)
     grid_61_wall, _ = _timed(lambda: pg.network_landscape(config, resolution=61, run=run), repeats)
     largest_wall, _ = _timed(lambda: pg.network_landscape(largest, resolution=61, run=big_run), 1)
+    finder_wall, _ = _timed(lambda: pg.lr_range_test(config), repeats)
+    slices_wall, _ = _timed(lambda: pg.minibatch_slices(config, n_batches=4, run=run), repeats)
+    payload = _payload_bytes()
     p50 = _p(random_wall, 50)
     return {
         "grid_41_ms_p50": p50,
@@ -87,6 +99,10 @@ def measure(repeats: int = 15) -> dict[str, Any]:
         "pca_41_with_training_ms_p95": _p(trained_pca_wall, 95),
         "grid_61_ms_p50": _p(grid_61_wall, 50),
         "largest_61_ms": round(largest_wall[0], 1),
+        "lr_finder_ms_p50": _p(finder_wall, 50),
+        "lr_finder_ms_p95": _p(finder_wall, 95),
+        "minibatch_slices_ms_p50": _p(slices_wall, 50),
+        "payload_bytes": payload,
         "compile_s": round(compile_s, 2),
         "compiles_after_warmup": len(events),
         "center_train_loss": round(landscape.center_train_loss, 6),
@@ -94,7 +110,25 @@ def measure(repeats: int = 15) -> dict[str, Any]:
         "repeats": repeats,
         "budget_ms": BUDGET_MS,
         "within_budget": bool(p50 <= BUDGET_MS),
+        "lr_finder_within_budget": bool(_p(finder_wall, 50) <= LR_FINDER_BUDGET_MS),
+        "minibatch_slices_within_budget": bool(_p(slices_wall, 50) <= MINIBATCH_BUDGET_MS),
     }
+
+
+def _payload_bytes() -> dict[str, int]:
+    """Container sizes of the default views, built by the endpoints' own functions."""
+    from serving.api.lr_range import lr_range_bytes
+    from settings.lr_range import LRRangeSettings
+
+    sizes = {"lr_range": len(lr_range_bytes(LRRangeSettings()))}
+    try:
+        from serving.api.network import landscape_bytes
+        from settings.network_landscape import NetworkLandscapeSettings
+
+        sizes["landscape_41"] = len(landscape_bytes(NetworkLandscapeSettings()))
+    except ImportError:  # the page's endpoint is not there
+        pass
+    return sizes
 
 
 def main() -> None:

@@ -32,6 +32,21 @@ def intro() -> html.Div:
                 "and the decision boundary evolve, every epoch.",
                 className="muted pg-lead",
             ),
+            # assets/network/playground_link.js adds the current settings when it is followed.
+            html.A(
+                "Loss landscape of this network →",
+                href="/network",
+                id="pg-landscape-link",
+                className="pg-landscape-link",
+                **{"data-carry-query": "1"},
+            ),
+            html.A(
+                "Find its learning rate (range test) →",
+                href="/lr-range",
+                id="pg-lr-range-link",
+                className="pg-landscape-link",
+                **{"data-carry-query": "1"},
+            ),
         ],
         className="pg-intro",
     )

@@ -7,7 +7,15 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from views.gallery import LAB_PATH, PLAYGROUND_PATH, scenarios
+from views.gallery import (
+    LAB_PATH,
+    LR_RANGE_PATH,
+    NETWORK_PATH,
+    PLAYGROUND_PATH,
+    SGD_PATH,
+    SKIER_PATH,
+    scenarios,
+)
 
 dash.register_page(__name__, path="/", name="Home", title="Loss Landscape Lab", order=0)
 
@@ -78,7 +86,14 @@ def _classroom_help() -> html.Div:
 
 
 def layout(**_query: str) -> html.Div:
-    badges = {LAB_PATH: "Optimizer lab", PLAYGROUND_PATH: "Network playground"}
+    badges = {
+        LAB_PATH: "Optimizer lab",
+        PLAYGROUND_PATH: "Network playground",
+        NETWORK_PATH: "Loss landscape",
+        LR_RANGE_PATH: "LR range test",
+        SKIER_PATH: "Skier",
+        SGD_PATH: "SGD vs batch",
+    }
     return html.Div(
         [
             html.H1("How neural networks are trained, seen"),
@@ -102,6 +117,32 @@ def layout(**_query: str) -> html.Div:
                         PLAYGROUND_PATH,
                         "Train a small MLP from zero, too-small, appropriate and too-large "
                         "initializations; watch weights, gradients and the decision boundary.",
+                    ),
+                    _card(
+                        "Network loss landscape",
+                        NETWORK_PATH,
+                        "The playground network's loss around its trained weights along "
+                        "filter-normalized or PCA directions (Li et al.), with the training "
+                        "path, 1-D slices as minibatches see them, and θ₀ → θ*.",
+                    ),
+                    _card(
+                        "Learning-rate range test",
+                        LR_RANGE_PATH,
+                        "Train the playground's network while its learning rate grows from "
+                        "10⁻⁷ to 10 and read a good rate off the loss curve (fastai's lr_find).",
+                    ),
+                    _card(
+                        "The skier",
+                        SKIER_PATH,
+                        "A network with one parameter: the lab's optimizers ski down 1-D loss "
+                        "curves, moving against the derivative; one finds the better valley "
+                        "beyond the hill.",
+                    ),
+                    _card(
+                        "SGD, minibatch, full batch",
+                        SGD_PATH,
+                        "One regression line fitted three ways over the (w, b) landscape: many "
+                        "noisy steps, a few, or one accurate step per epoch.",
                     ),
                 ],
                 className="card-grid",

@@ -83,6 +83,7 @@ dash.register_page(
     name="Network playground",
     title="Network playground · Loss Landscape Lab",
     order=2,
+    nav_label="Playground",
 )
 
 CLIENT = "lossvizPlayground"  # window.dash_clientside namespace of assets/playground/main.js

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask, abort, request
 
 LOCATION_PROPERTIES = frozenset({"pathname", "search", "hash", "href"})
-LOCATION_IDS = frozenset({"_pages_location", "pg-url"})
+LOCATION_IDS = frozenset({"_pages_location", "pg-url", "nl-url"})
 
 
 def bad_location_value(body: Any, prefix: str = "/") -> str | None:

@@ -316,7 +316,11 @@ _BUSY = (
 
 
 def _training_sentence(job: _Job) -> str:
-    what = "four networks for the comparison" if job.kind == "compare" else "this network"
+    what = {
+        "compare": "four networks for the comparison",
+        "landscape": "this network and computing its loss landscape",
+        "lr_range": "this network while its learning rate grows",
+    }.get(job.kind, "this network")
     return f"Training {what} on the server: about {math.ceil(job.estimate)} s."
 
 

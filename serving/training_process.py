@@ -9,7 +9,9 @@ priority: on a busy machine the kernel gives them the CPU first.
 Protocol on stdin/stdout (stdout is taken for it; prints and logs go to stderr): frames of a
 4-byte big-endian length + a pickle (parent and child are the same code, trusted both ways).
 
-    parent → child  ("train", kind, query)       kind: "run" | "compare"; query: the data URL's
+    parent → child  ("train", kind, query)       kind: "run" | "compare" | "landscape" (the
+                                                  network loss landscape) | "lr_range" (its
+                                                  learning-rate range test); query: the data URL's
                                                   canonical settings query (no `v`)
     child → parent  ("ready", {"compiles": …})     once, after warm-up
                     ("done", gzipped LVZ1 bytes, {"seconds": …, "compiles_after_warmup": n})
@@ -54,9 +56,26 @@ def read_frame(stream: BinaryIO) -> Any:
 def train_container(kind: str, query: str) -> bytes:
     """The gzip-compressed LVZ1 container the data endpoint would send for `query`."""
     from serving.api import GZIP_LEVEL
-    from serving.api.playground import compare_bytes, run_bytes, settings_from_query
 
-    settings, problem = settings_from_query(query)
+    if kind == "landscape":
+        from serving.api.network import landscape_bytes, settings_from_query
+
+        settings, problem = settings_from_query(query)
+        if settings is None:
+            raise ValueError(problem)
+        return gzip.compress(landscape_bytes(settings), GZIP_LEVEL, mtime=0)
+    if kind == "lr_range":
+        from serving.api.lr_range import lr_range_bytes
+        from serving.api.lr_range import settings_from_query as lr_settings
+
+        lr_range, problem = lr_settings(query)
+        if lr_range is None:
+            raise ValueError(problem)
+        return gzip.compress(lr_range_bytes(lr_range), GZIP_LEVEL, mtime=0)
+    from serving.api.playground import compare_bytes, run_bytes
+    from serving.api.playground import settings_from_query as run_settings
+
+    settings, problem = run_settings(query)
     if settings is None:
         raise ValueError(problem)
     build = compare_bytes if kind == "compare" else run_bytes
@@ -72,6 +91,9 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
 
     for bucket in program_buckets():
         warm_up_bucket(bucket)
+    from playground.loss_landscape import warm_up_landscape
+
+    warm_up_landscape()  # the network landscape page's heavy requests come here too
     counter = jax_config.compile_counter()
     counter.mark_warm()
     write_frame(replies, ("ready", {"compiles": counter.as_dict()}))

@@ -460,7 +460,9 @@ def plan(server: Any | None = None) -> dict[str, list[Step]]:
     lab_first, lab_rest = _optimizer_steps()
     playground_first, playground_rest = _playground_steps()
     first = list(lab_first)
-    background = [*lab_rest, *playground_rest]
+    skier = Step("optimizers:skier", _call("optimizers.skier", "warm_up"), True)
+    regression = Step("optimizers:regression", _call("optimizers.regression", "warm_up"), True)
+    background = [*lab_rest, *playground_rest, skier, regression]
     if FIRST_PHASE_PLAYGROUND:
         first += [Step(s.name, s.run, shared=False) for s in playground_first]
     else:

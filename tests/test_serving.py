@@ -515,7 +515,9 @@ def test_warm_up_runs_both_phases_in_priority_order():
         "optimizers:steps<=5000",
         "optimizers:curvature",
     ]
-    assert all(name.startswith("playground:") for name in background["steps"][5:])
+    assert all(name.startswith("playground:") for name in background["steps"][5:-2])
+    # last, the programs of the pages a lecture opens later: the skier's and the SGD page's
+    assert background["steps"][-2:] == ["optimizers:skier", "optimizers:regression"]
     for name, step in body["steps"].items():
         assert step["status"] == "ok", (name, step)
         assert step["phase"] == (FIRST if name in first["steps"] else BACKGROUND)
@@ -575,6 +577,8 @@ def test_playground_buckets_are_warmed_one_by_one_when_the_engine_has_them(monke
         "optimizers:curvature",
         "playground:wide",
         "playground:deep",
+        "optimizers:skier",
+        "optimizers:regression",
     ]
     # Without the bucket API: warm_up() (everything) at the head of the background phase.
     calls.clear()

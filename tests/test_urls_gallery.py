@@ -30,10 +30,24 @@ def test_gallery_has_every_scenario_once(home):
 
 
 def test_every_link_parses_without_messages_and_round_trips(home):
-    from settings import optimizer_lab, playground
+    from settings import lr_range, network_landscape, optimizer_lab, playground, regression, skier
 
-    parsers = {home.LAB_PATH: optimizer_lab.from_query, home.PLAYGROUND_PATH: playground.from_query}
-    presets = {**home.lab_presets(), **home.playground_presets()}
+    parsers = {
+        home.LAB_PATH: optimizer_lab.from_query,
+        home.PLAYGROUND_PATH: playground.from_query,
+        home.NETWORK_PATH: network_landscape.from_query,
+        home.LR_RANGE_PATH: lr_range.from_query,
+        home.SKIER_PATH: skier.from_query,
+        home.SGD_PATH: regression.from_query,
+    }
+    presets = {
+        **home.lab_presets(),
+        **home.playground_presets(),
+        **home.network_presets(),
+        **home.lr_range_presets(),
+        **home.skier_presets(),
+        **home.sgd_presets(),
+    }
     for scenario in home.scenarios():
         assert scenario.query, scenario.id  # a preset differs from the page's defaults
         settings, messages, passthrough = parsers[scenario.path](scenario.query)
@@ -303,6 +317,83 @@ def test_noisy_gradients_wander(home, by_id):
     assert _mean_distance_last(noisy["gd"]) > 0.1 > 1e-6 > _mean_distance_last(clean["gd"])
 
 
+# ---- inside the network --------------------------------------------------------------------------
+def test_minibatches_move_the_landscape(home):
+    import playground as pg
+
+    settings = home.network_presets()["minibatches"]
+    config = settings.network.config
+    slices = pg.minibatch_slices(config, n_batches=4, batch_size=20, span=settings.span)
+    center = len(slices.coordinates) // 2
+    assert f"{slices.full_loss[center]:.3f}" == "0.080"
+    seen = [round(float(v), 2) for v in slices.batch_loss[:, center]]
+    assert seen == [0.14, 0.05, 0.12, 0.07]
+    assert slices.batch_slopes.min() < 0 < slices.batch_slopes.max()  # "point both ways"
+
+
+# ---- the learning-rate range test's claims ------------------------------------------------------
+def test_the_lr_range_test_finds_eta(home):
+    import playground as pg
+
+    settings = home.lr_range_presets()["lr-range"]
+    config = settings.network.config
+    test = pg.lr_range_test(config, **settings.engine_arguments())
+    moved = int(np.argmax(test.smoothed < 0.99 * test.smoothed[0]))
+    assert round(test.rates[moved], 2) == 0.13  # "starts falling near η = 0.13"
+    assert round(test.steepest, 1) == 1.6  # "falls fastest at 1.6"
+    assert test.diverged and round(test.rates[-1], 1) == 5.5  # "explodes by 5.5 … stops"
+    assert round(test.minimum_tenth, 2) == 0.19
+    constant = pg.train(pg.with_rate(config, test.steepest))
+    tenth = pg.train(pg.with_rate(config, test.minimum_tenth))
+    cycle = pg.train(pg.with_one_cycle(config, test.steepest))
+    assert constant.epochs[-1] == 500 and round(float(constant.train_loss[-1]), 2) == 0.57
+    assert f"{tenth.train_loss[-1]:.0e}" == "6e-04"
+    assert f"{cycle.train_loss[-1]:.0e}" == "5e-05"
+
+
+# ---- the skier's claims -------------------------------------------------------------------------
+def _ride(settings):
+    from optimizers.skier import ski
+
+    return ski(settings.curve, settings.start, settings.configs(), settings.steps)
+
+
+def test_the_optimizer_is_the_skier(home):
+    (gd,) = _ride(home.skier_presets()["skier"])
+    assert gd.w[0] == -1.0 and gd.slope[0] == pytest.approx(-3.0)
+    assert gd.w[1] - gd.w[0] == pytest.approx(0.3)  # steps right, by 0.3
+    close = int(np.argmax(np.abs(gd.w - 2.0) < 0.01))
+    assert close == 55
+
+
+def test_a_better_solution_beyond_the_hill(home):
+    gd, momentum = _ride(home.skier_presets()["skier-hill"])
+    assert round(gd.w[-1], 2) == 1.32 and round(gd.loss[-1], 2) == 0.99
+    hill_top = 0.1778  # the maximum between the valleys
+    assert int(np.argmax(momentum.w < hill_top)) == 5
+    assert round(momentum.w[-1], 1) == -1.5 and f"{momentum.loss[-1]:.1g}" == "0.0006"
+
+
+# ---- SGD vs minibatch vs full batch --------------------------------------------------------------
+def test_sgd_vs_minibatch_vs_full_batch(home):
+    from optimizers.regression import make_data, run_methods
+    from serving.api.regression import least_squares
+
+    s = home.sgd_presets()["sgd-batch"]
+    data = make_data(s.n, s.noise, s.truew, s.trueb, s.dseed)
+    methods = s.methods()
+    sgd, minibatch, full = run_methods(
+        data, [m[2] for m in methods], [m[3] for m in methods], s.epochs, (s.w0, s.b0), s.seed
+    )
+    assert [p.epoch_updates for p in (sgd, minibatch, full)] == [100, 10, 1]
+    assert round(least_squares(data)["loss"], 3) == 0.118
+    one_epoch = [p.loss[p.epoch_updates] for p in (sgd, minibatch, full)]
+    assert [round(one_epoch[0], 2), round(one_epoch[1], 1), round(one_epoch[2])] == [0.12, 1.4, 11]
+    assert round(float(np.max(sgd.loss[-100:])), 2) == 0.13  # still jumping about
+    assert np.ptp(sgd.loss[-100:]) > 5 * np.ptp(minibatch.loss[-10:])  # the minibatch is calmer
+    assert round(full.loss[-1], 2) == 1.45 and np.all(np.diff(full.loss) < 0)  # smooth, slow
+
+
 def test_documented_hide_groups_match_the_pages(client):
     """docs/deploy.md lists exactly the control groups each page marks with data-group."""
     from pathlib import Path
@@ -315,7 +406,8 @@ def test_documented_hide_groups_match_the_pages(client):
         for line in docs.splitlines()
         if line.startswith("| ") and "(`/" in line
     }
-    for path in ("/optimizers", "/playground"):
+    assert {"/optimizers", "/playground", "/network", "/skier", "/sgd"} <= set(rows)
+    for path in rows:
         state, _ = open_page(client, path)
         assert state.groups, path
         row = rows[path]

@@ -15,6 +15,10 @@ from typing import NamedTuple
 
 LAB_PATH = "/optimizers"
 PLAYGROUND_PATH = "/playground"
+LR_RANGE_PATH = "/lr-range"
+NETWORK_PATH = "/network"
+SKIER_PATH = "/skier"
+SGD_PATH = "/sgd"
 
 
 class Scenario(NamedTuple):
@@ -149,6 +153,45 @@ def playground_presets() -> dict[str, object]:
 
 
 # (id, title, sentence) in gallery order; the settings come from the presets above.
+def network_presets() -> dict[str, object]:
+    """The network-landscape scenarios' settings, by scenario id."""
+    from settings.network_landscape import NetworkLandscapeSettings
+
+    network = playground_settings(dataset="circle", lr=0.1, epochs=500)
+    return {"minibatches": NetworkLandscapeSettings(network=network, span=0.5)}
+
+
+def lr_range_presets() -> dict[str, object]:
+    """The learning-rate range test scenarios' settings, by scenario id."""
+    from settings.lr_range import LRRangeSettings
+
+    network = playground_settings(dataset="circle", optimizer="momentum", lr=0.1, epochs=500)
+    return {"lr-range": LRRangeSettings(network=network, start_lr=1e-7, end_lr=100.0, steps=100)}
+
+
+def skier_presets() -> dict[str, object]:
+    """The skier scenarios' settings, by scenario id (every value pinned)."""
+    from settings.skier import SkierSettings
+
+    return {
+        "skier": SkierSettings(curve="bowl", start=-1.0, steps=100, rules=("gd", "off", "off"),
+                               rates=(0.1, 0.05, 0.1)),
+        "skier-hill": SkierSettings(curve="hill", start=2.4, steps=150,
+                                    rules=("gd", "momentum", "off"), rates=(0.05, 0.05, 0.1)),
+    }  # fmt: skip
+
+
+def sgd_presets() -> dict[str, object]:
+    """The SGD-vs-batch scenarios' settings, by scenario id (every value pinned)."""
+    from settings.regression import RegressionSettings
+
+    return {
+        "sgd-batch": RegressionSettings(n=100, noise=0.5, truew=2.0, trueb=-1.0, dseed=0,
+                                        batch=10, epochs=10, seed=1, lrsgd=0.05, lrmb=0.1,
+                                        lrfull=0.1, w0=-2.0, b0=2.0),
+    }  # fmt: skip
+
+
 TEXTS: tuple[tuple[str, str, str], ...] = (
     (
         "lr-too-large",
@@ -232,6 +275,41 @@ TEXTS: tuple[tuple[str, str, str], ...] = (
         "100 noisy points and 1000 epochs: with λ₂ = 0.003 the weights stay smaller and the "
         "test loss is half of what it becomes without L2 (set λ₂ to 0 to compare).",
     ),
+    (
+        "minibatches",
+        "Minibatches move the landscape",
+        "At the trained network the training set's loss is 0.080; four minibatches of 20 "
+        "points see 0.14, 0.05, 0.12 and 0.07 there, and their slopes along d₁ point both "
+        "ways: each minibatch step descends its own landscape, not the full one.",
+    ),
+    (
+        "lr-range",
+        "The LR range test finds η",
+        "Momentum while η grows from 10⁻⁷ to 100: the loss starts falling near η = 0.13, falls "
+        "fastest at 1.6 and explodes by 5.5, where the test stops. A constant 1.6 stalls (loss "
+        "0.57 after 500 epochs); a tenth of the best point, 0.19, reaches 0.0006, and "
+        "one-cycle up to 1.6 reaches 0.00005.",
+    ),
+    (
+        "skier",
+        "The optimizer is the skier",
+        "One parameter w, L(w) = ½(w − 2)²: at w = −1 the derivative is −3 < 0, so gradient "
+        "descent (η = 0.1) steps right, by 0.3; it is within 0.01 of the bottom after 55 steps.",
+    ),
+    (
+        "skier-hill",
+        "A better solution beyond the hill",
+        "Both skiers start at w = 2.4 with η = 0.05: gradient descent settles in the nearer "
+        "valley (w = 1.32, loss 0.99); momentum (α = 0.9) crosses the hill by step 5 and ends "
+        "in the better one (w ≈ −1.5, loss 0.0006).",
+    ),
+    (
+        "sgd-batch",
+        "SGD vs minibatch vs full batch",
+        "100 points, one epoch each: SGD's 100 noisy steps reach loss 0.12 (the best line's is "
+        "0.118), a minibatch of 10 (10 steps) 1.4, full batch (1 step) 11. In the tenth epoch "
+        "SGD still jumps about (its loss up to 0.13); full batch is smooth, but at 1.45.",
+    ),
 )
 
 
@@ -241,6 +319,10 @@ def scenarios() -> tuple[Scenario, ...]:
     presets = {
         **{k: (LAB_PATH, s) for k, s in lab_presets().items()},
         **{k: (PLAYGROUND_PATH, s) for k, s in playground_presets().items()},
+        **{k: (NETWORK_PATH, s) for k, s in network_presets().items()},
+        **{k: (LR_RANGE_PATH, s) for k, s in lr_range_presets().items()},
+        **{k: (SKIER_PATH, s) for k, s in skier_presets().items()},
+        **{k: (SGD_PATH, s) for k, s in sgd_presets().items()},
     }
     found = []
     for scenario_id, title, sentence in TEXTS:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
@@ -36,7 +37,11 @@ api = Blueprint("lossviz_api", __name__, url_prefix="/api")
 def init_api(server: Flask) -> None:
     """Register every data endpoint and fix the code version URLs carry."""
     import serving.api.lab  # the optimizer lab's runs (each module registers its routes)
-    import serving.api.playground  # noqa: F401  (the network playground's runs)
+    import serving.api.lr_range  # the playground network's learning-rate range test
+    import serving.api.network  # the playground network's loss landscape
+    import serving.api.playground  # the network playground's runs
+    import serving.api.regression  # SGD vs minibatch vs full batch on a regression
+    import serving.api.skier  # noqa: F401  (the skier on a 1-D loss curve)
     from serving.api import landscape  # noqa: F401  (each module registers its routes)
     from serving.response_cache import code_fingerprint
 
@@ -84,6 +89,47 @@ def unknown_settings(keys: Iterable[str], known: Iterable[str], what: str) -> st
         return ""
     shown = ", ".join(repr(key[:30]) for key in unknown[:5])
     return f"A {what} URL takes only the page's settings; unknown: {shown}."
+
+
+def settings_of_data_query(
+    query: str,
+    *,
+    known: Iterable[str],
+    what: str,
+    parse: Callable[[str], tuple[Any, list[str], dict[str, str]]],
+    refusal: str,
+) -> tuple[Any | None, str]:
+    """The settings of a data URL's query (its `v` dropped), or None and the sentence why not:
+    too long, a key outside `known` (`unknown_settings`), or a value the page's `parse` (its
+    `from_query`) has a sentence about, given as `refusal` + that first sentence."""
+    from urllib.parse import parse_qsl, urlencode
+
+    from settings.query import MAX_QUERY_LENGTH
+
+    if len(query) > MAX_QUERY_LENGTH:
+        return None, f"The settings in this address are too long to be a {what}."
+    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "v"]
+    problem = unknown_settings((k for k, _ in pairs), known, what)
+    if problem:
+        return None, problem
+    settings, messages, _ = parse(urlencode(pairs))
+    if messages:
+        return None, f"{refusal} {messages[0]}"
+    return settings, ""
+
+
+def settings_get(
+    endpoint: str,
+    read: Callable[[str], tuple[Any | None, str]],
+    answer: Callable[[Any], Response | tuple[Response, int]],
+) -> Response | tuple[Response, int]:
+    """One data GET: the remembered answer of this exact query (`remembered_response`), else
+    `read` the query (a 400 with its sentence when refused) and `answer(settings)`."""
+    remembered = remembered_response(endpoint)
+    if remembered is not None:
+        return remembered
+    settings, problem = read(request.query_string.decode("utf-8", "replace"))
+    return bad_request(problem) if settings is None else answer(settings)
 
 
 def gzipped_response(compressed: bytes, mimetype: str, plain: bytes | None = None) -> Response:

@@ -1,0 +1,79 @@
+/*
+ * What the small pages' glue modules share (assets/lr_range/, assets/skier/, assets/regression/).
+ *
+ *   LossViz.page.search(store)            the address bar's search for a {query} store
+ *                                         ("?" + query, or "" for the defaults), or Dash's
+ *                                         no_update when it already shows it
+ *   LossViz.page.notice(id, text, waiting) show `text` in element `id` (hidden when empty);
+ *                                         `waiting` styles it as a status, not an error
+ *   LossViz.page.plotArea(id)             the .plot-area inside container `id` (Plotly's div)
+ *   LossViz.page.sentences(id, items)     element `id` holds one <p> per {color, text}, each
+ *                                         with a dot of its colour
+ *   LossViz.page.texSpan(source)          a <span class="tex"> that assets/core/tex.js typesets
+ *   LossViz.page.busy(id, text)           after ~150 ms, `text` ("preparing…") over container
+ *                                         `id` (its data-busy attribute); returns stop()
+ */
+(function () {
+  "use strict";
+  const LossViz = (window.LossViz = window.LossViz || {});
+
+  function search(store) {
+    const noUpdate = window.dash_clientside.no_update;
+    const query = store && store.query;
+    if (typeof query !== "string") return noUpdate;
+    const wanted = query ? `?${query}` : "";
+    return wanted === window.location.search ? noUpdate : wanted;
+  }
+
+  function notice(id, text, waiting) {
+    const el = document.getElementById(id);
+    if (!el) return;
+    el.hidden = !text;
+    el.textContent = text || "";
+    el.classList.toggle("lr-waiting", Boolean(waiting));
+  }
+
+  function plotArea(id) {
+    const el = document.getElementById(id);
+    return el ? el.querySelector(".plot-area") || el : null;
+  }
+
+  function swatch(color) {
+    const dot = document.createElement("span");
+    dot.className = "sk-swatch";
+    dot.style.background = color;
+    return dot;
+  }
+
+  function sentences(id, items) {
+    const el = document.getElementById(id);
+    if (!el) return;
+    el.replaceChildren(
+      ...items.map(({ color, text }) => {
+        const p = document.createElement("p");
+        if (color) p.append(swatch(color));
+        p.append(text);
+        return p;
+      }),
+    );
+  }
+
+  function texSpan(source) {
+    const span = document.createElement("span");
+    span.className = "tex";
+    span.textContent = source;
+    return span;
+  }
+
+  function busy(id, text) {
+    const el = document.getElementById(id);
+    if (!el) return () => {};
+    const timer = setTimeout(() => el.setAttribute("data-busy", text), 150);
+    return () => {
+      clearTimeout(timer);
+      el.removeAttribute("data-busy");
+    };
+  }
+
+  LossViz.page = { search, notice, plotArea, sentences, swatch, texSpan, busy };
+})();
