@@ -382,11 +382,38 @@
   }
   LossViz.toggleFullscreen = toggleFullscreen;
 
+  /* A figure drawn at a fixed size (the playground's boundary: layout.height 440) stays that
+   * small on a full screen, "a small plot on a blank page": in full screen it takes the
+   * screen's size, and its own size back afterwards. The lab sizes its own frame (lab/fit.js). */
+  function fillScreen(gd, target) {
+    if (!gd._lossvizOwnSize) gd._lossvizOwnSize = { width: gd.layout.width, height: gd.layout.height };
+    const style = window.getComputedStyle(target); // its padding (presentation.css)
+    const padX = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+    const padY = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+    return window.Plotly.relayout(gd, {
+      width: Math.max(200, Math.floor(target.clientWidth - padX)),
+      height: Math.max(200, Math.floor(target.clientHeight - padY)),
+    });
+  }
+
+  function ownSize(gd) {
+    const own = gd._lossvizOwnSize;
+    delete gd._lossvizOwnSize;
+    return window.Plotly.relayout(gd, {
+      width: own.width === undefined ? null : own.width,
+      height: own.height === undefined ? null : own.height,
+    });
+  }
+
   document.addEventListener("fullscreenchange", () => {
-    document.body.classList.toggle("has-fullscreen", Boolean(document.fullscreenElement));
+    const target = document.fullscreenElement;
+    document.body.classList.toggle("has-fullscreen", Boolean(target));
     window.setTimeout(() => {
       for (const gd of document.querySelectorAll(".js-plotly-plot")) {
-        if (window.Plotly && gd.data) window.Plotly.Plots.resize(gd);
+        if (!window.Plotly || !gd.data || !gd.layout) continue;
+        if (target && target.contains(gd) && !selfStyled(gd)) fillScreen(gd, target);
+        else if (gd._lossvizOwnSize) ownSize(gd);
+        else window.Plotly.Plots.resize(gd);
       }
     }, 50);
   });

@@ -43,10 +43,32 @@ def shortcuts_button() -> html.Button:
     )
 
 
+# The footer's labels on a projector (20 px type): short enough that the eight keys fit one
+# line at 1280 px, so the footer takes one row of the plot's height (the sheet says it all).
+SHORT_LABELS: dict[str, str] = {
+    " ": "play",
+    "ArrowRight": "step",
+    "ArrowLeft": "back",
+    "r": "reset",
+    "e": "end",
+    "f": "full screen",
+    "p": "present",
+    "?": "keys",
+}
+
+
 def _keys(class_name: str) -> list[html.Span]:
     return [
         html.Span([html.Kbd(shown), " ", html.Span(action)], className=class_name)
         for shown, _key, action in SHORTCUTS
+    ]
+
+
+def _footer_keys() -> list[html.Span]:
+    """The footer's keys with their short labels (the footer shows in presentation mode only)."""
+    return [
+        html.Span([html.Kbd(shown), " ", html.Span(SHORT_LABELS[key])], className="shortcut-inline")
+        for shown, key, _action in SHORTCUTS
     ]
 
 
@@ -74,4 +96,4 @@ def shortcut_sheet() -> html.Div:
 
 def shortcut_footer() -> html.Footer:
     """One line of keys, shown at the bottom of the screen in presentation mode."""
-    return html.Footer(_keys("shortcut-inline"), id="shortcut-footer", className="shortcut-footer")
+    return html.Footer(_footer_keys(), id="shortcut-footer", className="shortcut-footer")

@@ -137,6 +137,25 @@ def run_controls(values: Mapping[str, str], max_steps: int) -> html.Div:
                 className="control-row",
                 **{"data-group": "run"},
             ),
+            html.Div(
+                [
+                    html.Span("Landscape colours", className="label"),
+                    # On a washed-out projector the slides' blue-grey turns uniform: the
+                    # contrast map spans more lightness (assets/lab/theme.js), in the link.
+                    dcc.RadioItems(
+                        id=field_id("map"),
+                        options=[
+                            {"label": " as on the slides", "value": "default"},
+                            {"label": " high contrast (projector)", "value": "contrast"},
+                        ],
+                        value=values.get("map", "default"),
+                        inline=True,
+                        className="map-choice",
+                    ),
+                ],
+                className="control-row",
+                **{"data-group": "colours"},
+            ),
         ]
     )
 

@@ -6,6 +6,7 @@ a `Field` of one declarative table — `RUN_FIELDS` here, the rows' in settings/
 which holds its label, default, parsing and formatting, and whether it is in the cache key:
 
     landscape=rosenbrock  w1=-1.5  w2=2  steps=500  noise=0  seed=0  view=contour|surface
+    map=default|contrast (the landscape's colours: contrast for a washed-out projector)
     <row>.on=1|0  <row>.lr=0.01  <row>.schedule=inverse_time  <row>.<parameter>=0.9 …
     rows=gd-2,adam-2   extra rows ("copies"): row `<rule>-<n>` runs rule <rule> with settings
                        of its own, under the same keys (gd-2.lr=0.013, gd-2.on=0, …)
@@ -63,6 +64,9 @@ MAX_STEPS = 5000
 MAX_NOISE = 1000.0
 MAX_SEED = 2**31 - 1
 VIEWS = ("contour", "surface")
+# The landscape's colour map (assets/lab/theme.js): the slides' muted blue-grey, or a wider
+# range of lightness that stays readable on a washed-out projector. Drawing only.
+MAPS = ("default", "contrast")
 
 # ---- the state table -------------------------------------------------------------------------
 LANDSCAPE = Field("landscape", "Landscape", DEFAULT_LANDSCAPE, "choice", choices=tuple(LANDSCAPES))
@@ -73,6 +77,7 @@ RUN_FIELDS: tuple[Field, ...] = (
     Field("noise", "Gradient noise σ", 0.0, "float", (0.0, MAX_NOISE)),
     Field("seed", "Seed", 0, "int", (0, MAX_SEED)),
     Field("view", "View", VIEWS[0], "choice", choices=VIEWS, in_cache_key=False),
+    Field("map", "Colour map", MAPS[0], "choice", choices=MAPS, in_cache_key=False),
 )
 """The run's own settings, by their LabSettings attribute (= key)."""
 
@@ -87,6 +92,7 @@ class LabSettings:
     noise: float
     seed: int
     view: str
+    map: str
     optimizers: tuple[OptimizerSettings, ...]
 
     @classmethod

@@ -24,7 +24,7 @@ GEOMETRY = """() => {
     const xa = adapter.axis(gd, 'xaxis'), ya = adapter.axis(gd, 'yaxis');
     const legend = gd.querySelector('.legend');
     return {
-        plot, bar: box(document.querySelector('.lab-main .playback')),
+        plot, bar: box(document.querySelector('.lab-main .playback')), figure: box(gd),
         xPerUnit: Math.abs(xa.toPixel(1) - xa.toPixel(0)),
         yPerUnit: Math.abs(ya.toPixel(1) - ya.toPixel(0)),
         legend: legend ? box(legend) : null,
@@ -86,7 +86,7 @@ def overlap(a: dict, b: dict) -> bool:
 
 @pytest.mark.parametrize("present", [False, True], ids=["normal", "presentation"])
 @pytest.mark.parametrize("size", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
-@pytest.mark.parametrize("landscape", ["himmelblau", "rosenbrock"])
+@pytest.mark.parametrize("landscape", ["himmelblau", "rosenbrock", "valley"])
 def test_plot_and_play_bar_fit_the_screen_at_equal_aspect(
     browser, live_server, size, present, landscape
 ):
@@ -99,8 +99,14 @@ def test_plot_and_play_bar_fit_the_screen_at_equal_aspect(
             footer = page.locator(".shortcut-footer").bounding_box()
             assert g["bar"]["bottom"] <= footer["y"] + 1, (g, footer)
         assert g["plot"]["bottom"] - g["plot"]["top"] >= 180, g  # still a plot to look at
+        # A sensible share of the window: the valley at 1280×720 in presentation mode had 160 px
+        # (22 %) while the side panels beside it made the formula and the note wrap.
+        assert g["plot"]["bottom"] - g["plot"]["top"] >= 0.28 * size[1], g
         assert abs(g["xPerUnit"] / g["yPerUnit"] - 1) < 0.02, g  # one unit as long on both axes
-        assert g["legend"] is not None and not overlap(g["legend"], g["plot"]), g
+        assert g["legend"] is not None, g
+        if landscape != "valley":  # beside the plot; the wide valley may take a free corner
+            assert not overlap(g["legend"], g["plot"]), g
+        assert inside(g["legend"], g["figure"]), g  # whole: not cut at the figure's edge
 
 
 def test_the_scrubber_drags_through_the_run(browser, live_server):
@@ -135,3 +141,17 @@ def test_space_after_clicking_a_checkbox_plays_instead_of_toggling(browser, live
         before = int(counter(page).split()[1])
         page.keyboard.press("ArrowRight")
         assert int(counter(page).split()[1]) == before + 1
+
+
+@pytest.mark.parametrize("present", [False, True], ids=["normal", "presentation"])
+def test_a_long_formula_stays_inside_its_panel(browser, live_server, present):
+    """Goldstein–Price's formula ran past the landscape's panel (issue 10): it scrolls inside."""
+    with open_lab(browser, live_server, (1280, 720), present, "landscape=goldstein_price") as page:
+        g = page.evaluate(
+            """() => { const el = document.getElementById('lab-formula');
+                const panel = el.closest('.panel').getBoundingClientRect();
+                return {right: el.getBoundingClientRect().right, panelRight: panel.right,
+                        overflow: getComputedStyle(el).overflowX}; }"""
+        )
+        assert g["right"] <= g["panelRight"], g
+        assert g["overflow"] == "auto", g

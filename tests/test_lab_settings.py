@@ -109,6 +109,7 @@ def lab_settings(draw) -> LabSettings:
         noise=draw(_finite_in(0, 100)),
         seed=draw(st.integers(0, 2**31 - 1)),
         view=draw(st.sampled_from(["contour", "surface"])),
+        map=draw(st.sampled_from(["default", "contrast"])),
         optimizers=tuple(rows),
     )
     # Settings as the page holds them: canonical (rounded) numbers.
@@ -192,6 +193,20 @@ def test_cache_key_ignores_disabled_optimizers_and_the_view():
     assert changed.cache_key() == lab.cache_key()
     faster, _ = parse_flat({"gd.lr": "0.004"}, lab)
     assert faster.cache_key() != lab.cache_key()
+
+
+def test_the_colour_map_is_in_the_link_but_not_in_the_cache_key():
+    lab = LabSettings.default()
+    contrast, messages, _ = from_query("map=contrast")
+    assert messages == [] and contrast.map == "contrast" and lab.map == "default"
+    assert contrast.to_query() == "map=contrast"  # the default is left out of the link
+    assert contrast.cache_key() == lab.cache_key()  # same numbers, other colours
+    bad, messages, _ = from_query("map=rainbow")
+    assert bad.map == "default" and messages
+    # the run's data URL is the same whatever the map (one URL, one browser-cache entry)
+    from serving.api.lab import settings_query
+
+    assert settings_query(contrast) == settings_query(lab) == ""
 
 
 def test_classroom_keys_pass_through():

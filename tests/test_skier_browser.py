@@ -86,3 +86,13 @@ def test_another_curve_starts_at_its_own_start(page, live_server):
     assert ride["names"] == ["Gradient descent", "Momentum", "Adam"] and ride["w"] == [-5, -5, -5]
     assert "A very gradual slope" in page.inner_text("#sk-about")
     assert page.locator("#sk-about .katex").count() >= 1  # the formula typeset by KaTeX
+
+
+def test_a_projected_link_stays_projected_when_the_settings_change(page, live_server):
+    page.goto(f"{live_server}/skier?present=1&curve=bowl")
+    drawn(page)
+    page.fill("#sk-steps", "40")
+    page.press("#sk-steps", "Enter")
+    page.wait_for_function("() => window.location.search.includes('steps=40')", timeout=30_000)
+    assert "present=1" in page.url and "curve=bowl" in page.url
+    assert page.evaluate("() => document.body.classList.contains('presentation')")

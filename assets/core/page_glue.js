@@ -2,8 +2,9 @@
  * What the small pages' glue modules share (assets/lr_range/, assets/skier/, assets/regression/).
  *
  *   LossViz.page.search(store)            the address bar's search for a {query} store
- *                                         ("?" + query, or "" for the defaults), or Dash's
- *                                         no_update when it already shows it
+ *                                         ("?" + query, or "" for the defaults; the link's
+ *                                         hide / present kept), or Dash's no_update when it
+ *                                         already shows it
  *   LossViz.page.notice(id, text, waiting) show `text` in element `id` (hidden when empty);
  *                                         `waiting` styles it as a status, not an error
  *   LossViz.page.plotArea(id)             the .plot-area inside container `id` (Plotly's div)
@@ -21,7 +22,12 @@
     const noUpdate = window.dash_clientside.no_update;
     const query = store && store.query;
     if (typeof query !== "string") return noUpdate;
-    const wanted = query ? `?${query}` : "";
+    // The classroom keys (hidden groups, presentation mode) stay as the link had them.
+    const params = new URLSearchParams(query);
+    const current = new URLSearchParams(window.location.search);
+    for (const key of ["hide", "present"]) if (current.has(key)) params.set(key, current.get(key));
+    const text = params.toString().replace(/%2C/gi, ",");
+    const wanted = text ? `?${text}` : "";
     return wanted === window.location.search ? noUpdate : wanted;
   }
 

@@ -59,12 +59,16 @@
   function colorbar(landscape, s) {
     const { tickvals, ticktext } = landscape.meta.colorbar;
     return {
-      title: { text: "J − J*", side: "right", font: { size: s.font } },
+      // Written across, above the bar: turned on its side beside the tick labels the title read
+      // as a stray glyph (issue 10). The bar is shorter to leave its line the room.
+      title: { text: "J − J*", side: "top", font: { size: s.font } },
       tickvals,
       ticktext,
       tickfont: { size: s.tick },
       thickness: s.present ? 20 : 14,
-      len: 0.95,
+      len: 0.8,
+      y: 0.42,
+      yanchor: "middle",
       x: 1.02,
       xanchor: "left",
     };
@@ -192,7 +196,7 @@
           y: landscape.arrays.ys,
           z: levelRows(landscape),
           zsmooth: "fast", // one grid-sized picture, scaled smoothly by the browser
-          colorscale: t.LANDSCAPE_SCALE,
+          colorscale: t.landscapeScale(),
           colorbar: colorbar(landscape, s),
           hoverinfo: "skip",
           showlegend: false,
@@ -237,7 +241,7 @@
     ctx.clearRect(0, 0, width, height);
     const t = theme();
     const s = t.sizes();
-    ctx.strokeStyle = t.CONTOUR_LINE;
+    ctx.strokeStyle = t.contourLine();
     ctx.lineWidth = s.present ? 0.8 : 0.5;
     ctx.save();
     ctx.beginPath();

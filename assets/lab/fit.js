@@ -29,19 +29,29 @@
     return LossViz.labTheme;
   }
 
-  /* The legend beside the plot needs this much room to the right of the colour bar. */
+  /* The legend beside the plot needs at least this much room to the right of the colour bar;
+   * where the panel has more to spare (a plot limited by the window's height), it gets up to
+   * LEGEND_EXTRA px more, so long names ("Gradient descent — diverged at step 12") are not cut
+   * at the figure's edge. */
   function legendRoom(s) {
     return s.present ? 290 : 200;
+  }
+  const LEGEND_EXTRA = 220;
+
+  function frameOf(gd) {
+    return gd && gd.closest ? gd.closest(".landscape-frame") : null;
   }
 
   /* Whether the frame holding figure gd has room for the legend beside the plot. */
   function legendOutside(gd) {
-    const frame = gd && gd.closest ? gd.closest(".landscape-frame") : null;
+    const frame = frameOf(gd);
     return Boolean(frame && frame.dataset.legend === "outside");
   }
 
   function margin(gd, s) {
-    return legendOutside(gd) ? { ...s.plane, r: s.plane.r + legendRoom(s) } : s.plane;
+    if (!legendOutside(gd)) return s.plane;
+    const room = Number(frameOf(gd).dataset.legendRoom) || legendRoom(s);
+    return { ...s.plane, r: s.plane.r + room };
   }
 
   /* A figure's size in the frame, given to Plotly explicitly: Plotly.react keeps the size an
@@ -79,7 +89,8 @@
     const panel = frame.closest(".panel") || frame.parentElement;
     watch(panel);
     const s = theme().sizes();
-    const before = `${frame.style.width}|${frame.style.height}|${frame.dataset.legend || ""}`;
+    const state = () => `${frame.style.width}|${frame.style.height}|${frame.dataset.legend || ""}|${frame.dataset.legendRoom || ""}`;
+    const before = state();
     frame.style.width = "";
     const panelWidth = frame.getBoundingClientRect().width;
     const frameTop = frame.getBoundingClientRect().top + window.scrollY;
@@ -99,14 +110,17 @@
       const right = r + (outside ? legendRoom(s) : 0);
       const plotHeight = Math.max(80, fitting(right));
       height = plotHeight + t + b; // equal aspect wins over MIN_HEIGHT on a narrow panel
-      width = Math.min(panelWidth, l + right + plotHeight * ratio);
+      const spare = outside ? Math.max(0, panelWidth - (l + right + plotHeight * ratio)) : 0;
+      const room = Math.round(legendRoom(s) + Math.min(LEGEND_EXTRA, spare));
+      width = Math.min(panelWidth, l + (outside ? r + room : r) + plotHeight * ratio);
       frame.dataset.legend = outside ? "outside" : "inside";
+      frame.dataset.legendRoom = outside ? String(Math.round(room)) : "";
     } else {
       frame.dataset.legend = "inside";
     }
     frame.style.height = `${Math.round(height)}px`;
     frame.style.width = flat ? `${Math.round(width)}px` : "";
-    return before !== `${frame.style.width}|${frame.style.height}|${frame.dataset.legend}`;
+    return before !== state();
   }
 
   /* Fit again with the page as it is now (fonts, the counter's text, the footer all settled)
@@ -122,10 +136,11 @@
     if (LossViz.lab && LossViz.lab.redraw) LossViz.lab.redraw();
   }
 
-  window.addEventListener("resize", () => {
+  const scheduleRefit = () => {
     window.cancelAnimationFrame(pendingRefit);
     pendingRefit = window.requestAnimationFrame(refit);
-  });
+  };
+  window.addEventListener("resize", scheduleRefit);
 
   LossViz.labFit = { fit, refit, margin, size, legendOutside, outsideLegend };
 })();

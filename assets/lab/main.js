@@ -103,6 +103,10 @@
     LossViz.labPlayback.stopQuietly();
     const holder = document.querySelector(".landscape-frame");
     if (holder) holder.dataset.view = data.view;
+    // The colour map is a drawing choice in the canonical query (map=contrast), no data.
+    LossViz.labTheme.setMap(new URLSearchParams(data.query || "").get("map"));
+    if (holder) holder.dataset.map = LossViz.labTheme.map();
+    const look = `${LossViz.labTheme.presenting()}|${LossViz.labTheme.map()}`;
     // Fit the frame to the window (and to the landscape's aspect): a new size redraws the base.
     if (holder && LossViz.labFit.fit(holder, landscape.meta.domain)) {
       state.baseDrawn = null;
@@ -112,13 +116,13 @@
     const graphs = { overlay: graph("lab-landscape"), surface: graph("lab-surface-paths"), cost: graph("lab-loss") };
     if (data.view === "surface") {
       const base = graph("lab-surface");
-      const key = `${state.landscapeUrl}|${LossViz.labTheme.presenting()}`;
+      const key = `${state.landscapeUrl}|${look}`;
       // The surface below changes only with the landscape (or the look).
       const baseToo = state.surfaceDrawn !== key || !LossViz.plotlyAdapter.isDrawn(base);
       LossViz.labSurface.draw(Plotly, { base, paths: graphs.surface }, scene, { baseToo });
       state.surfaceDrawn = key;
     } else {
-      const base = `${state.landscapeUrl}|${LossViz.labTheme.presenting()}`;
+      const base = `${state.landscapeUrl}|${look}`;
       const contour = graph("lab-contour");
       // A page visit makes new containers: draw the contour again there too.
       if (state.baseDrawn !== base || !LossViz.plotlyAdapter.isDrawn(contour)) {

@@ -153,12 +153,12 @@
           x: grid.x,
           y: grid.y,
           z: grid.z,
-          colorscale: t.LANDSCAPE_SCALE,
+          colorscale: t.landscapeScale(),
           // The whole grid's colour range, so colours mean what they mean in the 2-D view.
           cmin: meta.level_range[0],
           cmax: meta.level_range[1],
           colorbar: {
-            title: { text: "J − J*", side: "right", font: { size: s.font } },
+            title: { text: "J − J*", side: "top", font: { size: s.font } }, // across (2-D view)
             tickvals: meta.colorbar.tickvals,
             ticktext: meta.colorbar.ticktext,
             tickfont: { size: s.tick },

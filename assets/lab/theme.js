@@ -16,6 +16,33 @@
     [0.8, "#8ea3bd"],
     [1.0, "#5d7594"],
   ];
+  // High contrast (`map=contrast`, for a washed-out projector): the same light = low cost, but
+  // neutral greys from white to a dark grey with the lightness spread evenly over the levels,
+  // so neighbouring levels still differ when the projector lifts the blacks and flattens the
+  // mid-tones; darker iso-lines. Without a hue of its own the map lets the paths' Okabe–Ito
+  // colours, the yellow stars and the red start stand out (a blue map hid the blue paths).
+  const CONTRAST_SCALE = [
+    [0.0, "#ffffff"],
+    [0.2, "#e0e0e0"],
+    [0.4, "#bdbdbd"],
+    [0.6, "#999999"],
+    [0.8, "#777777"],
+    [1.0, "#575757"],
+  ];
+  const LINES = { default: "rgba(60,80,110,0.35)", contrast: "rgba(0,0,0,0.6)" };
+  let map = "default"; // the page's colour map (set by main.js from the settings' query)
+
+  function setMap(name) {
+    map = name === "contrast" ? "contrast" : "default";
+  }
+
+  function landscapeScale() {
+    return map === "contrast" ? CONTRAST_SCALE : LANDSCAPE_SCALE;
+  }
+
+  function contourLine() {
+    return LINES[map];
+  }
   const FONT_FAMILY = "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif";
 
   function presenting() {
@@ -128,6 +155,11 @@
 
   LossViz.labTheme = {
     LANDSCAPE_SCALE,
+    CONTRAST_SCALE,
+    setMap,
+    map: () => map,
+    landscapeScale,
+    contourLine,
     FONT_FAMILY,
     START_COLOR: "#E0002A",
     MINIMUM_COLOR: "#F0E442",

@@ -27,7 +27,11 @@
   function link(text, query) {
     const a = document.createElement("a");
     a.className = "lr-train-link";
-    a.href = `${state.playground}${query ? `?${query}` : ""}`;
+    const params = new URLSearchParams(query || "");
+    const present = new URLSearchParams(window.location.search).get("present");
+    if (present) params.set("present", present); // a projected page stays projected
+    const search = params.toString().replace(/%2C/gi, ",");
+    a.href = `${state.playground}${search ? `?${search}` : ""}`;
     a.textContent = text;
     return a;
   }

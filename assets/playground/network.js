@@ -120,14 +120,7 @@
     });
     const top = Math.max(...run.layers.map((s) => (s - 1) / 2));
     const span = Math.max(top, 1);
-    const annotations = pg.labels.layerTitles(run.layers).map((text, layer) => ({
-      x: layer,
-      y: top + 0.75,
-      text,
-      showarrow: false,
-      yanchor: "bottom",
-      font: { size: 15, color: pg.style.INK },
-    }));
+    const annotations = layerAnnotations(run.layers, plotWidth(), top);
     const layout = {
       height,
       margin: { l: 10, r: 10, t: 10, b: 10 },
@@ -139,6 +132,7 @@
       dragmode: false,
       showlegend: false,
       annotations,
+      meta: { layers: run.layers.slice(), top }, // what refitTitles() reads
       xaxis: { visible: false, range: [-0.45, run.L + 0.45], fixedrange: true },
       yaxis: { visible: false, range: [-span - 0.7, span + 2.0], fixedrange: true },
     };
@@ -153,6 +147,107 @@
     data[traces.nodes].hovertext = nodes;
     return { data, layout, traces };
   }
+
+  /* ---- layer titles ------------------------------------------------------------------------
+   * One title per column over the network. With many layers on a narrow panel (four hidden
+   * layers of 8 at 1280 px: columns ~70 px apart) "Hidden 1 / 8 neurons" ran into its
+   * neighbours: the longest wording whose lines fit the column is used, then a smaller font
+   * (never below TITLE_MIN px). Refitted when the window or presentation mode changes. */
+  const TITLE_SIZE = { normal: 15, present: 20 };
+  const TITLE_MIN = 11;
+  const TITLE_GAP = 6; // px between neighbouring titles
+  const X_PAD = 0.45; // the x range's margin each side of the outer columns (layout.xaxis)
+
+  function presenting() {
+    return document.body.classList.contains("presentation");
+  }
+
+  function plotWidth(gd) {
+    const el = gd || document.querySelector("#pg-network .plot-area");
+    return el ? el.clientWidth - 20 : 0; // layout.margin l + r
+  }
+
+  /* [title, subtitle] per column, from the longest wording to the shortest. */
+  function titleWordings(layers) {
+    const last = layers.length - 1;
+    const sub = pg.labels.sub;
+    const hidden = (layer, size, long) =>
+      long === 2
+        ? [`Hidden ${layer}`, `${size} ${size === 1 ? "neuron" : "neurons"}`]
+        : long === 1
+          ? [`Hidden ${layer}`, `${size}`]
+          : [`h${sub(layer)}`, `${size}`];
+    return [2, 1, 0].map((long) =>
+      layers.map((size, layer) => {
+        if (layer === 0) return long ? ["Input", "x₁, x₂"] : ["x", "2"];
+        if (layer === last) return long ? ["Output", "sigmoid"] : ["ŷ", "σ"];
+        return hidden(layer, size, long);
+      })
+    );
+  }
+
+  let measureCtx = null;
+  function textWidth(text, size, bold = false) {
+    measureCtx = measureCtx || document.createElement("canvas").getContext("2d");
+    measureCtx.font = `${bold ? "600 " : ""}${size}px ${pg.style.FONT.family}`;
+    return measureCtx.measureText(text).width;
+  }
+
+  const SUB_SCALE = 0.85; // the subtitle's size relative to the title's
+
+  function widest(wording, size) {
+    let most = 0;
+    for (const [title, subtitle] of wording) {
+      most = Math.max(most, textWidth(title, size), textWidth(subtitle, size * SUB_SCALE));
+    }
+    return most;
+  }
+
+  /* The wording and font size of the titles for columns `column` px apart. */
+  function chooseTitles(layers, column) {
+    const wordings = titleWordings(layers);
+    let size = presenting() ? TITLE_SIZE.present : TITLE_SIZE.normal;
+    if (!(column > 0)) return { wording: wordings[0], size };
+    for (const wording of wordings) if (widest(wording, size) + TITLE_GAP <= column) return { wording, size };
+    const tightest = wordings[wordings.length - 1];
+    while (size > TITLE_MIN && widest(tightest, size) + TITLE_GAP > column) size -= 1;
+    return { wording: tightest, size };
+  }
+
+  function layerAnnotations(layers, width, top) {
+    const L = layers.length - 1;
+    const column = width > 0 ? width / (L + 2 * X_PAD) : 0; // px between column centres
+    const { wording, size } = chooseTitles(layers, column);
+    return wording.map(([title, subtitle], layer) => ({
+      x: layer,
+      y: top + 0.75,
+      text: `${title}<br><span style='font-size:${SUB_SCALE}em'>${subtitle}</span>`,
+      showarrow: false,
+      yanchor: "bottom",
+      font: { size, color: pg.style.INK },
+    }));
+  }
+
+  /* The titles again for the figure's current width (after a resize or a change of mode). */
+  function refitTitles(gd) {
+    const Plotly = window.Plotly;
+    const meta = gd && gd.layout && gd.layout.meta;
+    if (!Plotly || !meta || !meta.layers) return;
+    const annotations = layerAnnotations(meta.layers, plotWidth(gd), meta.top);
+    const now = (gd.layout.annotations || []).map((a) => `${a.text}|${a.font && a.font.size}`).join();
+    if (now !== annotations.map((a) => `${a.text}|${a.font.size}`).join()) Plotly.relayout(gd, { annotations });
+  }
+
+  let pendingTitles = 0;
+  function scheduleRefit() {
+    window.cancelAnimationFrame(pendingTitles);
+    pendingTitles = window.requestAnimationFrame(() => {
+      const gd = document.querySelector("#pg-network .js-plotly-plot");
+      if (gd) refitTitles(gd);
+    });
+  }
+  window.addEventListener("resize", scheduleRefit);
+  document.addEventListener("lossviz:presentation", () => window.setTimeout(scheduleRefit, 50));
 
   /* Per link style: x and y of its segments at frame k (the parked one first). */
   function linkData(run, spec, k, view) {
@@ -263,5 +358,5 @@
     return [rect.left + adapter.axis(gd, "xaxis").toPixel(x), rect.top + adapter.axis(gd, "yaxis").toPixel(y)];
   }
 
-  pg.network = { geometry, bucket, figure, draw, ring, nodePixel, redraw };
+  pg.network = { geometry, bucket, figure, draw, ring, nodePixel, redraw, refitTitles, layerAnnotations };
 })();

@@ -204,8 +204,9 @@ def stability_arrays(
 
 
 def settings_query(settings: LabSettings) -> str:
-    """The canonical query of what a run depends on (the view is drawing only)."""
-    return replace(settings, view="contour").to_query()
+    """The canonical query of what a run depends on (the view and the colour map are drawing
+    only: every choice of them shares one URL)."""
+    return replace(settings, view="contour", map="default").to_query()
 
 
 @api.get("/lab/run.bin")
