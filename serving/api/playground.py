@@ -11,9 +11,7 @@ as they are (unknown keys, out-of-range or malformed values) get a 400 with its 
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode
-
-from flask import Response, request
+from flask import Response
 
 from components.playground_payload import RunArrays, compare_container, run_container
 from playground import (
@@ -33,16 +31,15 @@ from serving.api import (
     binary_response,
     data_url,
     remember_query,
-    remembered_response,
-    unknown_settings,
+    settings_get,
+    settings_of_data_query,
 )
 from serving.training_lane import lane_response
 from settings.playground import PlaygroundSettings, from_query, known_keys
-from settings.query import MAX_QUERY_LENGTH, PASSTHROUGH_KEYS
+from settings.query import PASSTHROUGH_KEYS
 
 RUN_PATH = "playground/run.bin"
 COMPARE_PATH = "playground/compare.bin"
-VERSION_PARAMETER = "v"
 
 
 def run_url(settings: PlaygroundSettings) -> str:
@@ -89,22 +86,13 @@ def run_arrays(run: PlaygroundRun) -> RunArrays:
 
 def settings_from_query(query: str) -> tuple[PlaygroundSettings | None, str]:
     """The settings of a data URL's query, or None and the sentence saying why not."""
-    if len(query) > MAX_QUERY_LENGTH:
-        return None, "The settings in this address are too long to be a playground run."
-    pairs = [
-        (key, value)
-        for key, value in parse_qsl(query, keep_blank_values=True)
-        if key != VERSION_PARAMETER
-    ]
-    problem = unknown_settings(
-        (k for k, _ in pairs), known_keys() - set(PASSTHROUGH_KEYS), "playground run"
+    return settings_of_data_query(
+        query,
+        known=known_keys() - set(PASSTHROUGH_KEYS),
+        what="playground run",
+        parse=from_query,
+        refusal="These settings cannot be trained as they are:",
     )
-    if problem:
-        return None, problem
-    settings, messages, _ = from_query(urlencode(pairs))
-    if messages:
-        return None, f"These settings cannot be trained as they are: {messages[0]}"
-    return settings, ""
 
 
 def run_bytes(settings: PlaygroundSettings) -> bytes:
@@ -146,23 +134,11 @@ def compare_query(settings: PlaygroundSettings) -> str:
     return settings.for_comparison().to_query(view=False)
 
 
-def _requested() -> tuple[PlaygroundSettings | None, str]:
-    return settings_from_query(request.query_string.decode("utf-8", "replace"))
-
-
 @api.get("/playground/run.bin")
 def playground_run():  # type: ignore[no-untyped-def]
-    remembered = remembered_response("playground-run")
-    if remembered is not None:
-        return remembered
-    settings, problem = _requested()
-    return bad_request(problem) if settings is None else _answer("run", settings)
+    return settings_get("playground-run", settings_from_query, lambda s: _answer("run", s))
 
 
 @api.get("/playground/compare.bin")
 def playground_compare():  # type: ignore[no-untyped-def]
-    remembered = remembered_response("playground-compare")
-    if remembered is not None:
-        return remembered
-    settings, problem = _requested()
-    return bad_request(problem) if settings is None else _answer("compare", settings)
+    return settings_get("playground-compare", settings_from_query, lambda s: _answer("compare", s))
