@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from dash import dcc, html
 
 from components.number_box import number_box
+from components.playback import playback_bar as shared_playback_bar
 from components.playground_network import LINK_LEVEL_LABELS, LINK_STYLES
 from components.plot import plot_container
 
@@ -343,47 +344,8 @@ def _param_field(component_id: str, param: Param, value: str) -> html.Label:
 
 
 def playback_bar(player: str, counter: str = "Epoch 0") -> html.Div:
-    """Play / pause / step / reset / end, a scrubber, speed and the epoch counter."""
-
-    def button(text: str, action: str, title: str, **extra) -> html.Button:
-        return html.Button(
-            text,
-            title=title,
-            type="button",
-            **{"data-player": player, "data-action": action},
-            **extra,
-        )
-
-    return html.Div(
-        [
-            button("Reset", "reset", "Back to epoch 0 (R)"),
-            button("◀", "back", "One frame back (←)", className="pg-icon"),
-            button("▶ Play", "play", "Play / pause (space)", className="primary play"),
-            button("▶", "step", "One frame forward (→)", className="pg-icon"),
-            button("End", "end", "Jump to the end (E)"),
-            # dcc.Input takes no data-* attributes: assets/playground/playback.js puts the player's
-            # <input type="range" data-player=… data-role="scrub"> in this slot.
-            html.Span(className="pg-scrub", **{"data-scrub-slot": player}),
-            html.Label(
-                [
-                    "speed ",
-                    # Frames per animation frame: the player runs frame-locked here (playback.js).
-                    html.Select(
-                        [html.Option(label, value=value) for label, value in SPEEDS],
-                        **{"data-player": player, "data-role": "speed", "aria-label": "speed"},
-                    ),
-                ],
-                className="speed",
-            ),
-            html.Span(
-                counter,
-                className="counter",
-                **{"data-player": player, "data-role": "counter", "aria-live": "off"},
-            ),
-        ],
-        className="playback pg-playback",
-        **{"data-group": "playback", "data-group-label": "playback"},
-    )
+    """The playground's play bar; its speeds are frames per animation frame (frame-locked)."""
+    return shared_playback_bar(player, counter=counter, unit="frame", speeds=SPEEDS, prefix="pg")
 
 
 def node_legend(items: Sequence[tuple[str, str]]) -> list:

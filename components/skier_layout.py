@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dash import dcc, html
 
 from components.number_box import number_box
+from components.playback import playback_bar as shared_playback_bar
 
 PLAYER = "skier"
 SPEEDS = (("normal", "0.25"), ("slow", "0.08"), ("fast", "1"))  # steps per 60 Hz tick
@@ -51,42 +52,8 @@ def skier_row(key: str, rule: str, rate: str, options: Sequence[tuple[str, str]]
 
 
 def playback_bar(player: str = PLAYER, counter: str = "Step 0", unit: str = "step") -> html.Div:
-    """Play / pause / step / reset / end, a scrubber, speed and the counter of `player`
-    (assets/core/player.js drives them; the scrubber's <input> goes into its slot)."""
-
-    def button(text: str, action: str, title: str, **extra) -> html.Button:
-        return html.Button(
-            text, title=title, type="button", **{"data-player": player, "data-action": action},
-            **extra,
-        )  # fmt: skip
-
-    return html.Div(
-        [
-            button("Reset", "reset", "Back to the start (R)"),
-            button("◀", "back", f"One {unit} back (←)"),
-            button("▶ Play", "play", "Play / pause (space)", className="primary play"),
-            button("▶", "step", f"One {unit} forward (→)"),
-            button("End", "end", "Jump to the end (E)"),
-            html.Span(className="sk-scrub", **{"data-scrub-slot": player}),
-            html.Label(
-                [
-                    "speed ",
-                    html.Select(
-                        [html.Option(label, value=value) for label, value in SPEEDS],
-                        **{"data-player": player, "data-role": "speed", "aria-label": "speed"},
-                    ),
-                ],
-                className="speed",
-            ),
-            html.Span(
-                counter,
-                className="counter",
-                **{"data-player": player, "data-role": "counter", "aria-live": "off"},
-            ),
-        ],
-        className="playback sk-playback",
-        **{"data-group": "playback", "data-group-label": "playback"},
-    )
+    """A small page's play bar (speeds in steps per 60 Hz tick, assets/core/player.js)."""
+    return shared_playback_bar(player, counter=counter, unit=unit, speeds=SPEEDS, prefix="sk")
 
 
 def page_frame(controls: list, messages: list) -> list:

@@ -11,6 +11,8 @@
  *   LossViz.page.sentences(id, items)     element `id` holds one <p> per {color, text}, each
  *                                         with a dot of its colour
  *   LossViz.page.texSpan(source)          a <span class="tex"> that assets/core/tex.js typesets
+ *   LossViz.page.canvas()                 the small pages' figure basics: the theme's font at
+ *                                         the current size (presentation mode too), white paper
  *   LossViz.page.busy(id, text)           after ~150 ms, `text` ("preparing…") over container
  *                                         `id` (its data-busy attribute); returns stop()
  */
@@ -81,5 +83,10 @@
     };
   }
 
-  LossViz.page = { search, notice, plotArea, sentences, swatch, texSpan, busy };
+  function canvas() {
+    const theme = LossViz.labTheme;
+    return { font: theme.font(theme.sizes().font), paper_bgcolor: "#ffffff", plot_bgcolor: "#ffffff" };
+  }
+
+  LossViz.page = { search, notice, plotArea, sentences, swatch, texSpan, busy, canvas };
 })();

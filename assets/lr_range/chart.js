@@ -86,9 +86,7 @@
     const top = meta.stopLoss !== null ? Math.min(high, meta.stopLoss * 1.1) : high;
     const layout = {
       margin: { ...size.chart, t: 12 },
-      font: theme.font(size.font),
-      paper_bgcolor: "#ffffff",
-      plot_bgcolor: "#ffffff",
+      ...LossViz.page.canvas(),
       showlegend: true,
       legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", font: theme.font(size.legend) },
       xaxis: { type: "log", range: xRange, title: { text: "learning rate η (log scale)" },

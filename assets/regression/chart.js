@@ -136,9 +136,7 @@
     }
     const layout = {
       margin: { l: size.chart.l, r: 8, t: 8, b: size.chart.b },
-      font: theme.font(size.font),
-      paper_bgcolor: "#ffffff",
-      plot_bgcolor: "#ffffff",
+      ...LossViz.page.canvas(),
       showlegend: true, // above the plane, outside the data
       legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", font: theme.font(size.legend) },
       xaxis: { title: { text: "slope w" }, range: [grid.w[0], grid.w[GRID - 1]], zeroline: false, constrain: "domain" },
@@ -174,9 +172,7 @@
     }
     const layout = {
       margin: { l: size.chart.l, r: 8, t: 8, b: size.chart.b },
-      font: theme.font(size.font),
-      paper_bgcolor: "#ffffff",
-      plot_bgcolor: "#ffffff",
+      ...LossViz.page.canvas(),
       showlegend: false,
       xaxis: { title: { text: "x" }, range: ends, zeroline: false, gridcolor: theme.GRID_COLOR },
       yaxis: { title: { text: "y" }, zeroline: false, gridcolor: theme.GRID_COLOR, automargin: true },
@@ -207,9 +203,7 @@
     const epoch = k / sgd.perEpoch;
     const layout = {
       margin: { ...size.chart, t: 6 },
-      font: theme.font(size.font),
-      paper_bgcolor: "#ffffff",
-      plot_bgcolor: "#ffffff",
+      ...LossViz.page.canvas(),
       showlegend: false,
       xaxis: { title: { text: "epoch" }, gridcolor: theme.GRID_COLOR, zeroline: false },
       yaxis: { title: { text: "full loss L" }, type: "log", range: [range[0] - 0.05, range[1] + 0.05], gridcolor: theme.GRID_COLOR,

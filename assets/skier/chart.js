@@ -84,9 +84,7 @@
     const bottom = Math.min(...ls);
     const layout = {
       margin: { ...size.chart, t: 8 },
-      font: theme.font(size.font),
-      paper_bgcolor: "#ffffff",
-      plot_bgcolor: "#ffffff",
+      ...LossViz.page.canvas(),
       showlegend: true,
       legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", font: theme.font(size.legend) },
       xaxis: { title: { text: "w (the single parameter)" }, range: [low, high], gridcolor: theme.GRID_COLOR, zeroline: false },
@@ -109,9 +107,7 @@
     });
     const layout = {
       margin: { ...size.chart, t: 6 },
-      font: theme.font(size.font),
-      paper_bgcolor: "#ffffff",
-      plot_bgcolor: "#ffffff",
+      ...LossViz.page.canvas(),
       showlegend: false,
       xaxis: { title: { text: "step t" }, gridcolor: theme.GRID_COLOR, zeroline: false },
       yaxis: { title: { text: "L(w_t)" }, gridcolor: theme.GRID_COLOR, zeroline: false, automargin: true },
