@@ -53,33 +53,28 @@ def read_frame(stream: BinaryIO) -> Any:
     return pickle.loads(payload)
 
 
+# kind → (module of the data endpoint, its query reader, its container builder): the child
+# answers a job exactly as that endpoint would (imported on first use, in the child only).
+LANE_KINDS = {
+    "run": ("serving.api.playground", "settings_from_query", "run_bytes"),
+    "compare": ("serving.api.playground", "settings_from_query", "compare_bytes"),
+    "landscape": ("serving.api.network", "settings_from_query", "landscape_bytes"),
+    "lr_range": ("serving.api.lr_range", "settings_from_query", "lr_range_bytes"),
+}
+
+
 def train_container(kind: str, query: str) -> bytes:
     """The gzip-compressed LVZ1 container the data endpoint would send for `query`."""
+    import importlib
+
     from serving.api import GZIP_LEVEL
 
-    if kind == "landscape":
-        from serving.api.network import landscape_bytes, settings_from_query
-
-        settings, problem = settings_from_query(query)
-        if settings is None:
-            raise ValueError(problem)
-        return gzip.compress(landscape_bytes(settings), GZIP_LEVEL, mtime=0)
-    if kind == "lr_range":
-        from serving.api.lr_range import lr_range_bytes
-        from serving.api.lr_range import settings_from_query as lr_settings
-
-        lr_range, problem = lr_settings(query)
-        if lr_range is None:
-            raise ValueError(problem)
-        return gzip.compress(lr_range_bytes(lr_range), GZIP_LEVEL, mtime=0)
-    from serving.api.playground import compare_bytes, run_bytes
-    from serving.api.playground import settings_from_query as run_settings
-
-    settings, problem = run_settings(query)
+    module_name, read_name, build_name = LANE_KINDS[kind]
+    module = importlib.import_module(module_name)
+    settings, problem = getattr(module, read_name)(query)
     if settings is None:
         raise ValueError(problem)
-    build = compare_bytes if kind == "compare" else run_bytes
-    return gzip.compress(build(settings), GZIP_LEVEL, mtime=0)
+    return gzip.compress(getattr(module, build_name)(settings), GZIP_LEVEL, mtime=0)
 
 
 def serve(requests: BinaryIO, replies: BinaryIO) -> None:

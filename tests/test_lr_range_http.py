@@ -185,3 +185,16 @@ def test_a_bad_box_gets_its_sentence_beside_it_and_nothing_is_fetched(client):
     assert props["lr-lrend"]["className"] == "lr-input invalid"
     assert props["lr-msg-lrstart"]["children"] == ""
     assert "lr-test" not in props  # the same settings as before: nothing new to fetch
+
+
+def test_the_training_lane_builds_the_same_container_as_the_endpoint():
+    import gzip
+
+    from serving.api.lr_range import lr_range_bytes
+    from serving.training_process import train_container
+
+    query = "hidden=4&lrsteps=30"
+    body = gzip.decompress(train_container("lr_range", query))
+    assert body == lr_range_bytes(from_query(query)[0])
+    with pytest.raises(ValueError, match="range test"):
+        train_container("lr_range", "lrsteps=5")
