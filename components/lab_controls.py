@@ -16,6 +16,7 @@ from typing import Any
 
 from dash import dcc, html
 
+from components.log_slider import log_slider
 from components.number_box import number_box
 
 FIELD = "lab-field"
@@ -325,11 +326,23 @@ def _optimizer_row(
                 ],
                 className="opt-title",
             ),
-            text_input(
-                f"{prefix}.lr",
-                values[f"{prefix}.lr"],
-                label=f"{label}: learning rate",
-                title=f"learning rate η₀: {_fmt(lr.minimum)} to {_fmt(lr.maximum)}",
+            html.Div(
+                [
+                    text_input(
+                        f"{prefix}.lr",
+                        values[f"{prefix}.lr"],
+                        label=f"{label}: learning rate",
+                        title=f"learning rate η₀: {_fmt(lr.minimum)} to {_fmt(lr.maximum)}",
+                    ),
+                    log_slider(
+                        field_id(f"{prefix}.lr"),
+                        values[f"{prefix}.lr"],
+                        lr.minimum,
+                        lr.maximum,
+                        f"{label}: learning rate",
+                    ),
+                ],
+                className="lr-cell",
             ),
             dcc.Dropdown(
                 id=field_id(f"{prefix}.schedule"),

@@ -4,12 +4,13 @@ browser draws every figure into them (assets/lab/)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from dash import dcc, html
 
 from components.lab_controls import field_id, landscape_picker, playback_bar
+from components.lead import PREPARED, PREPARED_ALL, sentence, visible
 from components.plot import plot_container
 from components.tex import tex
 
@@ -28,19 +29,31 @@ def titled_panel(title: str, children: Sequence[Any], group: str | None = None) 
     )
 
 
-def intro(messages: list[Any]) -> html.Div:
+# What the lead asks the student to do, each with the control group it needs.
+LEAD_STEPS = (
+    ("pick a cost landscape", "landscape"),
+    ("click or drag the red dot to choose the start", "start"),
+    ("pick optimizers and their learning rates", "optimizers"),
+)
+
+
+def lead(hidden: Collection[str] = ()) -> str:
+    """The lab's one line of what to do, naming only controls a classroom link left visible."""
+    steps = visible(LEAD_STEPS, hidden)
+    if "playback" not in hidden:
+        steps.append("then press play" if steps else "press play")
+    if not steps:
+        return PREPARED_ALL
+    text = sentence(", ".join(steps))
+    return text if len(steps) == len(LEAD_STEPS) + 1 else f"{text} {PREPARED}"
+
+
+def intro(messages: list[Any], hidden: Collection[str] = ()) -> html.Div:
     """The page's title, one line of what to do, and the messages (a link's, a rejected value's)."""
     return html.Div(
         [
             html.Div(
-                [
-                    html.H1("Optimizer lab"),
-                    html.P(
-                        "Pick a cost landscape, click or drag the red dot to choose the start, "
-                        "pick optimizers and their learning rates, then press play.",
-                        className="muted",
-                    ),
-                ],
+                [html.H1("Optimizer lab"), html.P(lead(hidden), className="muted")],
                 className="lab-intro",
             ),
             html.Div(messages, id="lab-messages", className="messages", role="status"),

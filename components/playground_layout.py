@@ -5,10 +5,12 @@ and the comparison tab. Empty plot containers only: the browser draws every figu
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from dash import dcc, html
 
+from components.lead import PREPARED, sentence, spoken_list, visible
 from components.playground_controls import (
     COMPARE_PLAYER,
     PLAYER,
@@ -20,33 +22,51 @@ from components.playground_controls import (
     view_toggle,
 )
 
+# What the lead asks the student to choose, each with the control group it needs.
+LEAD_CHOICES = (("data", "data"), ("a network", "network"), ("how its weights start", "init"))
+WATCH = "watch the weights, the gradients and the decision boundary evolve, every epoch"
 
-def intro() -> html.Div:
+
+def lead(hidden: Collection[str] = ()) -> str:
+    """The playground's line of what to do, naming only controls a classroom link left visible."""
+    choices = visible(LEAD_CHOICES, hidden)
+    parts = []
+    if choices:
+        parts.append(
+            sentence(f"choose {spoken_list(choices)}; it trains whenever you change something")
+        )
+    parts.append(sentence(WATCH if "playback" in hidden else f"press play to {WATCH}"))
+    if len(choices) < len(LEAD_CHOICES):
+        parts.append(PREPARED)
+    return " ".join(parts)
+
+
+def intro(hidden: Collection[str] = ()) -> html.Div:
     """The page's title and one line of what to do."""
     return html.Div(
         [
-            html.H1("Network playground"),
-            html.P(
-                "Choose data, a network and how its weights start; it trains as soon as "
-                "you change something. Press play to watch the weights, the gradients "
-                "and the decision boundary evolve, every epoch.",
-                className="muted pg-lead",
+            html.Div(
+                [
+                    html.H1("Network playground"),
+                    # assets/network/playground_link.js adds the current settings when followed.
+                    html.A(
+                        "Loss landscape of this network →",
+                        href="/network",
+                        id="pg-landscape-link",
+                        className="pg-landscape-link",
+                        **{"data-carry-query": "1"},
+                    ),
+                    html.A(
+                        "Find its learning rate (range test) →",
+                        href="/lr-range",
+                        id="pg-lr-range-link",
+                        className="pg-landscape-link",
+                        **{"data-carry-query": "1"},
+                    ),
+                ],
+                className="pg-title-row",
             ),
-            # assets/network/playground_link.js adds the current settings when it is followed.
-            html.A(
-                "Loss landscape of this network →",
-                href="/network",
-                id="pg-landscape-link",
-                className="pg-landscape-link",
-                **{"data-carry-query": "1"},
-            ),
-            html.A(
-                "Find its learning rate (range test) →",
-                href="/lr-range",
-                id="pg-lr-range-link",
-                className="pg-landscape-link",
-                **{"data-carry-query": "1"},
-            ),
+            html.P(lead(hidden), className="muted pg-lead"),
         ],
         className="pg-intro",
     )

@@ -44,6 +44,7 @@ from landscapes import LANDSCAPES, get_landscape
 from serving.response_cache import skip_storing
 from settings.fields import format_float
 from settings.optimizer_lab import MAX_STEPS, from_query, parse_flat_detailed
+from settings.query import hidden_groups
 from views.lab_panels import (
     EQUATION_PARTS,
     control_values,
@@ -68,7 +69,7 @@ dash.register_page(
 
 # ---- layout ----------------------------------------------------------------------------------
 def layout(**query: str) -> html.Div:
-    settings, messages, _ = from_query(urlencode(query))
+    settings, messages, passthrough = from_query(urlencode(query))
     landscape = get_landscape(settings.landscape)
     return html.Div(
         [
@@ -85,7 +86,7 @@ def layout(**query: str) -> html.Div:
             dcc.Store(id="lab-row-op"),
             html.Div(id="lab-player-sync", hidden=True),
             html.Div(id="lab-invalid-sync", hidden=True),
-            intro(message_list(messages)),
+            intro(message_list(messages), hidden_groups(passthrough)),
             html.Div(
                 [
                     landscape_panel(

@@ -51,10 +51,8 @@ from playground import (
     INIT_SCHEMES,
 )
 from serving.response_cache import skip_storing
-from settings.playground import (
-    from_controls,
-    from_layout_kwargs,
-)
+from settings.playground import from_controls, from_layout_kwargs
+from settings.query import hidden_groups
 from views.playground_store import (
     CONTROL_KEYS,
     HP_CONTROLS,
@@ -93,7 +91,7 @@ CLIENT = "lossvizPlayground"  # window.dash_clientside namespace of assets/playg
 
 
 def layout(**query: Any) -> html.Div:
-    settings, messages, _ = from_layout_kwargs(query)
+    settings, messages, passthrough = from_layout_kwargs(query)
     values = control_values(settings)
     activation = ACTIVATIONS[settings.config.activation]
     # The page's first run is named right here, so the browser starts fetching it as soon as
@@ -111,7 +109,7 @@ def layout(**query: Any) -> html.Div:
             dcc.Store(id="pg-cmp"),
             dcc.Store(id="pg-cmp-key"),
             html.Div(id="pg-sync", hidden=True),
-            intro(),
+            intro(hidden_groups(passthrough)),
             html.Div(message_list(messages), id="pg-messages", className="messages", role="status"),
             html.Div(
                 [

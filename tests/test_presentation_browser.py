@@ -193,18 +193,19 @@ def test_texts_are_large_apart_and_whole(pages, name, size, present):
         assert not g["small"], g["small"]
 
 
-# The playground's figures have fixed heights (its network 470 px, its boundary 440 px, set in
-# assets/playground/main.js and boundary.js): at 720 px its decision boundary ends below the
-# window. It needs a fit like the lab's (assets/lab/fit.js); strict, so the mark must go then.
+# The playground's network and boundary end above the window's bottom (assets/playground/fit.js),
+# but in presentation mode at 1280×720 (20 px text: a 640×360 screen's worth of room) the tiles
+# wrap to three rows and the boundary starts below the fold. It needs the controls column to
+# give way there; strict, so the mark must go then.
 PLAYGROUND_DOES_NOT_FIT = pytest.mark.xfail(
-    strict=True, reason="the playground's boundary has a fixed height (issue 10 part 1, open)"
+    strict=True, reason="playground, presentation mode, 1280×720: no room (issue 10 part 1, open)"
 )
 FIT_CASES = [
     pytest.param(
         *case.values,
         id=case.id,
         marks=PLAYGROUND_DOES_NOT_FIT
-        if case.values[0] == "playground" and case.values[1][1] < 1000
+        if case.values[0] == "playground" and case.values[1][1] < 1000 and case.values[2]
         else (),
     )
     for case in CASES

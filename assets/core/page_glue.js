@@ -1,9 +1,11 @@
 /*
  * What the small pages' glue modules share (assets/lr_range/, assets/skier/, assets/regression/).
  *
+ *   LossViz.keepBrowserKeys(params)       a canonical query's params with the address bar's
+ *                                         hide / present / frame / speed (every page)
  *   LossViz.page.search(store)            the address bar's search for a {query} store
  *                                         ("?" + query, or "" for the defaults; the link's
- *                                         hide / present kept), or Dash's no_update when it
+ *                                         browser keys kept), or Dash's no_update when it
  *                                         already shows it
  *   LossViz.page.notice(id, text, waiting) show `text` in element `id` (hidden when empty);
  *                                         `waiting` styles it as a status, not an error
@@ -20,14 +22,23 @@
   "use strict";
   const LossViz = (window.LossViz = window.LossViz || {});
 
+  // The keys the browser owns, kept as the link had them: the classroom's (hidden groups,
+  // presentation mode) and the player's (settings/query.py PASSTHROUGH_KEYS).
+  const BROWSER_KEYS = ["hide", "present", "frame", "speed"];
+
+  /* `params` (URLSearchParams of a canonical query) with the address bar's browser keys. */
+  function keepBrowserKeys(params) {
+    const current = new URLSearchParams(window.location.search);
+    for (const key of BROWSER_KEYS) if (current.has(key)) params.set(key, current.get(key));
+    return params;
+  }
+  LossViz.keepBrowserKeys = keepBrowserKeys;
+
   function search(store) {
     const noUpdate = window.dash_clientside.no_update;
     const query = store && store.query;
     if (typeof query !== "string") return noUpdate;
-    // The classroom keys (hidden groups, presentation mode) stay as the link had them.
-    const params = new URLSearchParams(query);
-    const current = new URLSearchParams(window.location.search);
-    for (const key of ["hide", "present"]) if (current.has(key)) params.set(key, current.get(key));
+    const params = keepBrowserKeys(new URLSearchParams(query));
     const text = params.toString().replace(/%2C/gi, ",");
     const wanted = text ? `?${text}` : "";
     return wanted === window.location.search ? noUpdate : wanted;

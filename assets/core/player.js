@@ -11,6 +11,11 @@
  *     <span data-player="lab" data-role="counter">
  * Keyboard shortcuts and presentation mode drive `LossViz.activePlayer()`.
  *
+ * Every change a person (or a page) makes — load, seek, play, pause, speed — is announced as
+ * the document event "lossviz:player" with `detail = player.state()` plus `change` (its kind);
+ * frames advanced by playback itself are not announced (read `player.frame`). `apply(state)`
+ * puts a player into a state such an event described (used by shared links and live sessions).
+ *
  * Pace. By default `speed` is frames per 60 Hz tick, measured in wall time: the lab's 500 steps
  * take ~8 s at 1× whatever the display's refresh rate. With `frameLocked: true` it is frames
  * per animation frame (TensorFlow Playground's pace): 1× shows every frame, one per repaint, and
@@ -50,6 +55,7 @@
       frameLocked = false,
     }) {
       this.pause();
+      this._readSpeedControl(); // the page's menu, not this object, holds the speed shown
       this.frames = Math.max(1, frames | 0);
       this.render = render;
       this.frameLocked = frameLocked;
@@ -63,6 +69,26 @@
       active = this;
       this.seek(frame);
       if (autoplay) this.play();
+      this._announce("load");
+    }
+
+    /* What another page needs to show the same moment: {name, frame, frames, playing, speed}. */
+    state() {
+      const { name, frame, frames, playing, speed } = this;
+      return { name, frame, frames, playing, speed };
+    }
+
+    /* Go to a described state: any of {frame, playing, speed}; unknown or bad values ignored. */
+    apply({ frame, playing, speed } = {}) {
+      if (speed !== undefined) this.setSpeed(speed);
+      if (Number.isFinite(Number(frame)) && frame !== null && frame !== "") this.seek(Number(frame));
+      if (playing === true) this.play();
+      else if (playing === false) this.pause();
+    }
+
+    _announce(change) {
+      const detail = Object.assign(this.state(), { change });
+      document.dispatchEvent(new CustomEvent("lossviz:player", { detail }));
     }
 
     seek(frame) {
@@ -72,6 +98,7 @@
       this.position = clamped;
       this.render(clamped);
       this._syncControls();
+      this._announce("seek");
     }
 
     play() {
@@ -99,6 +126,7 @@
       };
       this._raf = window.requestAnimationFrame(tick);
       this._syncControls();
+      this._announce("play");
     }
 
     /* Frames to advance on this animation frame: `speed` per repaint when frame-locked, else
@@ -124,6 +152,7 @@
       this._raf = null;
       if (wasPlaying && this.onPause) this.onPause(this.frame);
       this._syncControls();
+      if (wasPlaying) this._announce("pause");
     }
 
     toggle() {
@@ -148,7 +177,15 @@
 
     setSpeed(speed) {
       const value = Number(speed);
-      if (Number.isFinite(value) && value > 0) this.speed = value;
+      if (!(Number.isFinite(value) && value > 0) || value === this.speed) return;
+      this.speed = value;
+      for (const holder of this._controls("speed")) {
+        // The menu shows it too when the speed came from elsewhere (a link, a live session).
+        const el = holder.matches("select") ? holder : holder.querySelector("select");
+        const option = el && Array.from(el.options).find((o) => Number(o.value) === value);
+        if (option && el.value !== option.value) el.value = option.value;
+      }
+      this._announce("speed");
     }
 
     _controls(role) {

@@ -47,9 +47,7 @@
 
   function syncUrl(data) {
     if (!data || typeof data.query !== "string") return;
-    const keep = new URLSearchParams(window.location.search);
-    const next = new URLSearchParams(data.query);
-    for (const key of ["hide", "present"]) if (keep.has(key)) next.set(key, keep.get(key));
+    const next = LossViz.keepBrowserKeys(new URLSearchParams(data.query));
     const text = next.toString().replace(/%2C/gi, ",");
     const target = window.location.pathname + (text ? `?${text}` : "");
     if (target !== window.location.pathname + window.location.search) window.history.replaceState(window.history.state, "", target);

@@ -112,8 +112,7 @@
     if (!stored || typeof stored.query !== "string") return noUpdate();
     const params = new URLSearchParams(stored.query);
     if (plot === "surface") params.set("plot", "surface"); // the view: never in the data URL
-    const current = new URLSearchParams(window.location.search);
-    for (const key of ["hide", "present"]) if (current.has(key)) params.set(key, current.get(key));
+    LossViz.keepBrowserKeys(params);
     const text = params.toString().replace(/%2C/gi, ",");
     return text ? `?${text}` : "";
   }

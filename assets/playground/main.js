@@ -283,11 +283,11 @@
     const k0 = first ? run.S - 1 : 0;
     const builders = {
       [RUN_GRAPHS.network]: () => {
-        const network = pg.network.figure(run, spec, k0, state.view);
+        const network = pg.network.figure(run, spec, k0, state.view, pg.fit.height(RUN_GRAPHS.network));
         run.traces = network.traces;
         return network;
       },
-      [RUN_GRAPHS.boundary]: () => pg.boundary.figure(run, spec, k0, state.showTest),
+      [RUN_GRAPHS.boundary]: () => pg.boundary.figure(run, spec, k0, state.showTest, pg.fit.height(RUN_GRAPHS.boundary)),
       [RUN_GRAPHS.curves]: () => pg.charts.curves(run, spec),
       [RUN_GRAPHS.norms]: () => pg.charts.norms(run, spec),
       [RUN_GRAPHS.layers]: () => pg.heatmaps.figure(run, spec, k0),
@@ -520,8 +520,7 @@
     if (Array.isArray(test) && test.includes("on")) params.set("test", "1");
     if (tab && tab !== "train") params.set("tab", tab);
     if (neuron) params.set("neuron", neuron);
-    const current = new URLSearchParams(window.location.search);
-    for (const key of ["hide", "present"]) if (current.has(key)) params.set(key, current.get(key));
+    LossViz.keepBrowserKeys(params);
     const text = params.toString().replace(/%2C/gi, ",");
     return text ? `?${text}` : "";
   }
