@@ -23,6 +23,7 @@ from components.classroom import (
     shortcut_sheet,
     shortcuts_button,
 )
+from components.live_session import live_session_bar, live_session_button
 from components.share import classroom_panel, copy_link_button
 from jax_config import configure_jax
 from serving.api import init_api
@@ -85,6 +86,7 @@ def _navigation() -> html.Nav:
                 [
                     copy_link_button(),
                     classroom_panel(),
+                    live_session_button(),
                     presentation_toggle(),
                     shortcuts_button(),
                 ],
@@ -159,6 +161,7 @@ def create_app(config: ServerConfig | None = None) -> Dash:
             _navigation(),
             html.Div(id="global-error", className="global-error", hidden=True),
             html.Main(dash.page_container, className="page"),
+            live_session_bar(),
             shortcut_sheet(),
             shortcut_footer(),
         ],

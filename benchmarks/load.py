@@ -3,6 +3,7 @@
     python benchmarks/load.py --students 300 --seconds 30 [--redis] [--workers 2] [--threads 1]
     python benchmarks/load.py --students 0 --saturate 4,16 --seconds 15     # throughput only
     python benchmarks/load.py --measure-restart                             # cold/warm start
+    python benchmarks/load.py --session --students 300 --seconds 20         # a live session
 
 Starts gunicorn (gunicorn.conf.py, LOSSVIZ_TIMING=1; plus a private redis-server with --redis),
 waits for /readyz, measures the cold start (process start to the first interaction served:
@@ -316,7 +317,9 @@ class Connection:
                 await self.writer.wait_closed()
         self.reader = self.writer = None
 
-    async def request(self, method: str, path: str, body: bytes = b"") -> Reply:
+    async def request(
+        self, method: str, path: str, body: bytes = b"", headers: Mapping[str, str] | None = None
+    ) -> Reply:
         for attempt in (0, 1):
             reused = self.writer is not None
             if self.writer is None:
@@ -327,6 +330,8 @@ class Connection:
             )
             if body:
                 head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+            for name, value in (headers or {}).items():
+                head += f"{name}: {value}\r\n"
             try:
                 self.writer.write(head.encode() + b"\r\n" + body)
                 reply = await asyncio.wait_for(self._read(), self.timeout)
@@ -1390,6 +1395,13 @@ def main(argv: list[str] | None = None) -> int:
         help="open every gallery preset once before the class starts (fills the cache)",
     )
     parser.add_argument("--url", default="", help="drive a running server instead (host:port)")
+    parser.add_argument(
+        "--session",
+        action="store_true",
+        help="live session instead: 1 instructor + --students followers polling, and votes "
+        "(benchmarks/load_session.py; implies --redis, the workers' shared session store)",
+    )
+    parser.add_argument("--poll-s", type=float, default=0.8, help="a follower's poll interval")
     args = parser.parse_args(argv)
     if not 0 <= args.students <= 2000 or not 1 <= args.seconds <= 900:
         parser.error("--students must be 0..2000 and --seconds 1..900")
@@ -1410,6 +1422,11 @@ def main(argv: list[str] | None = None) -> int:
             host, _, port_text = args.url.rpartition(":")
             result = asyncio.run(drive_app(args, host, int(port_text), None, None))
             print(json.dumps(result), flush=True)
+            return 0
+        if args.session:
+            from benchmarks.load_session import run_session
+
+            print(json.dumps(run_session(args, workdir)), flush=True)
             return 0
         host, port = "127.0.0.1", free_port()
         env = server_env(args, host, port, workdir)

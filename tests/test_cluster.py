@@ -421,3 +421,46 @@ def test_nginx_adds_hsts_and_limits_one_client(cluster):
     assert 429 in codes, codes
     assert set(codes) <= {404, 200, 429}, codes
     time.sleep(2.5)  # the bucket refills (20/s) before anything else runs
+
+
+def test_live_session_made_on_one_instance_is_followed_and_voted_on_through_the_other(cluster):
+    """Sessions live in Redis only: instance A creates and publishes, instance B serves the
+    followers' polls (304 on the same ETag) and their votes, A reveals B's votes; through
+    nginx the session API is never cached."""
+    a, b = (f"http://127.0.0.1:{cluster.app_ports[name]}" for name in INSTANCES)
+    http = _session()
+    created = http.post(f"{a}/api/session", timeout=10)
+    assert created.status_code == 201 and created.headers["X-Lossviz-Instance"] == "app-a"
+    code, token = created.json()["code"], created.json()["token"]
+    auth = {"X-Live-Token": token}
+    view = {"path": "/optimizers", "search": "landscape=booth",
+            "player": {"name": "lab", "frame": 40, "frames": 501, "playing": True, "speed": 2}}  # fmt: skip
+    assert http.put(f"{a}/api/session/{code}/state", json=view, headers=auth, timeout=10).ok
+    followed = http.get(f"{b}/api/session/{code}", timeout=10)
+    assert followed.headers["X-Lossviz-Instance"] == "app-b"
+    assert followed.json()["state"]["search"] == "landscape=booth"
+    tag = followed.headers["ETag"]
+    same = http.get(f"{a}/api/session/{code}", headers={"If-None-Match": tag}, timeout=10)
+    assert same.status_code == 304  # the ETag means the same on every instance
+    # Only the instructor's token publishes, whichever instance checks it.
+    assert http.put(f"{b}/api/session/{code}/state", json=view, timeout=10).status_code == 403
+    question = {"kind": "choice", "prompt": "Which initialization wins?",
+                "options": ["Zero", "Too small", "Appropriate", "Too large"]}  # fmt: skip
+    qid = http.post(
+        f"{a}/api/session/{code}/question", json=question, headers=auth, timeout=10
+    ).json()["id"]
+    for i, choice in enumerate([2, 2, 1, 3]):
+        vote = {"qid": qid, "voter": f"cluster-voter-{i:08d}", "choice": choice}
+        assert http.post(f"{b}/api/session/{code}/vote", json=vote, timeout=10).status_code == 200
+    reveal = http.post(f"{a}/api/session/{code}/reveal", headers=auth, timeout=10).json()
+    assert reveal["counts"] == [0, 1, 2, 1]
+    # Through nginx: answered by both instances, never from nginx's cache.
+    tls = _session(cluster.cert)
+    seen = set()
+    for _ in range(4):
+        response = tls.get(f"{cluster.base}/api/session/{code}", timeout=10)
+        assert response.status_code == 200 and response.json()["reveal"]["counts"] == [0, 1, 2, 1]
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers.get("X-Cache-Status") in ("BYPASS", "MISS", None)
+        seen.add(response.headers["X-Lossviz-Instance"])
+    assert seen == set(INSTANCES)

@@ -45,6 +45,8 @@
       const surface = LossViz.plotlyAdapter.dragSurface(gd);
       if (!surface || event.target !== surface) return; // a trace, the legend or the dot
       const point = planePoint(gd, event);
+      // A live session's open prediction takes the click (assets/live/questions.js).
+      if (point && LossViz.live && LossViz.live.claimPlaneClick && LossViz.live.claimPlaneClick(point)) return;
       if (point) setProps("lab-click", { data: { x: point.x, y: point.y, at: Date.now() } });
     });
     gd.addEventListener("mousemove", (event) => {

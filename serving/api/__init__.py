@@ -41,11 +41,13 @@ def init_api(server: Flask) -> None:
     import serving.api.network  # the playground network's loss landscape
     import serving.api.playground  # the network playground's runs
     import serving.api.regression  # SGD vs minibatch vs full batch on a regression
-    import serving.api.skier  # noqa: F401  (the skier on a 1-D loss curve)
+    import serving.api.session  # live sessions (serving/live/ keeps their records)
+    import serving.api.skier  # the skier on a 1-D loss curve
     from serving.api import landscape  # noqa: F401  (each module registers its routes)
     from serving.response_cache import code_fingerprint
 
     server.config.setdefault(VERSION_KEY, code_fingerprint())
+    serving.api.session.init_session_api(server)
     server.register_blueprint(api)
 
 
