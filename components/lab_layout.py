@@ -9,6 +9,7 @@ from typing import Any
 
 from dash import dcc, html
 
+from components.export_menu import export_menu
 from components.lab_controls import field_id, landscape_picker, playback_bar
 from components.lead import PREPARED, PREPARED_ALL, sentence, visible
 from components.plot import plot_container
@@ -80,6 +81,7 @@ def landscape_panel(
                         ),
                         **{"data-group": "view"},
                     ),
+                    export_menu("lab", csv_label="Paths (CSV)"),
                 ],
                 className="landscape-bar",
             ),
