@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from dash import dcc, html
 
+from components.export_menu import export_menu
 from components.number_box import number_box
 from components.playback import playback_bar as shared_playback_bar
 
@@ -76,7 +77,10 @@ def page_frame(controls: list, messages: list) -> list:
                 html.Div(controls, className="panel sk-controls"),
                 html.Div(
                     [
-                        html.Div(playback_bar(), className="sk-toolbar"),
+                        html.Div(
+                            [playback_bar(), export_menu("skier", csv_label="Rides (CSV)")],
+                            className="sk-toolbar",
+                        ),
                         html.Div(
                             id="sk-fetch-error",
                             className="lr-fetch-error",

@@ -58,3 +58,31 @@ def test_the_lab_view_exports_as_png_svg_and_csv(page, live_server):
         np.testing.assert_allclose(drawn, trajectory.path, rtol=1e-5, atol=1e-5)
         assert [int(r[1]) for r in rows] == list(range(len(rows)))
     assert len(page.watch.callback_requests) == requests  # exports never ask the server
+
+
+def test_the_skier_exports_its_rides_as_csv_and_its_curve_as_png(page, live_server):
+    from optimizers.skier import ski
+    from settings.skier import SkierSettings
+
+    page.goto(f"{live_server}/skier")
+    page.wait_for_function(
+        "() => window.LossViz && LossViz.skier && LossViz.skier.state.ride", timeout=240_000
+    )
+    page.click(".sk-toolbar .export-menu > summary")
+    with page.expect_download() as download:
+        page.click("[data-exporter='skier'][data-export='csv']")
+    assert download.value.suggested_filename == "skier-hill.csv"
+    with open(download.value.path(), encoding="utf-8") as handle:
+        table = list(csv.reader(handle))
+    assert table[0] == ["skier", "step", "w", "L", "dL_dw", "learning_rate"]
+    settings = SkierSettings()
+    runs = ski(settings.curve, settings.start, settings.configs(), settings.steps)
+    gd = [r for r in table[1:] if r[0] == "Gradient descent"]
+    assert len(gd) == len(runs[0].w)
+    np.testing.assert_allclose([float(r[2]) for r in gd], runs[0].w, rtol=1e-12)
+
+    page.click(".sk-toolbar .export-menu > summary")
+    with page.expect_download() as download:
+        page.click("[data-exporter='skier'][data-export='png']")
+    with open(download.value.path(), "rb") as handle:
+        assert png_size(handle.read())[0] == 1920
