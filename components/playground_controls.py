@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from dash import dcc, html
 
+from components.log_slider import log_slider
 from components.number_box import number_box
 from components.playback import playback_bar as shared_playback_bar
 from components.playground_network import LINK_LEVEL_LABELS, LINK_STYLES
@@ -95,6 +96,17 @@ def _field(
         className="pg-field",
         title=f"valid: {hint}" if hint else None,
     )
+
+
+def _rate_field(
+    label: str, key: str, value: str, ranges: Mapping[str, tuple[float, float]]
+) -> html.Label:
+    """A rate's box with a log-scale slider under it that writes the box while dragged
+    (components/log_slider.py)."""
+    field = _field(label, key, value, ranges)
+    low, high = ranges[key]
+    field.children.append(log_slider(control_id(key), value, low, high, label))
+    return field
 
 
 def _section(title: str, group: str, children: list, label: str | None = None) -> html.Section:
@@ -251,7 +263,7 @@ def controls_panel(
                         ],
                         className="pg-field pg-span-2",
                     ),
-                    _field("Learning rate η₀", "lr", values["lr"], r),
+                    _rate_field("Learning rate η₀", "lr", values["lr"], r),
                     _field(
                         "Batch size",
                         "batch",
@@ -301,6 +313,19 @@ def controls_panel(
                     _field("L1 λ₁", "l1", values["l1"], r),
                     _field("L2 λ₂", "l2", values["l2"], r),
                     _field("Keep prob. p", "keep", values["keep"], r),
+                ],
+                className="pg-row pg-row-3",
+            ),
+            html.Div(
+                [
+                    _field(
+                        "Early stop patience",
+                        "patience",
+                        values["patience"],
+                        r,
+                        inputMode="numeric",
+                        hint="epochs without a lower test loss; 0 = off",
+                    ),
                 ],
                 className="pg-row pg-row-3",
             ),
@@ -444,7 +469,8 @@ def tab_toggle(value: str) -> dcc.RadioItems:
 
 
 def stats_block() -> html.Div:
-    """Big numbers (filled by assets/playground/stats.js every frame)."""
+    """Big numbers and the early-stopping sentence (filled by assets/playground/stats.js every
+    frame)."""
 
     def stat(label: str, role: str) -> html.Div:
         return html.Div(
@@ -457,14 +483,20 @@ def stats_block() -> html.Div:
 
     return html.Div(
         [
-            stat("Train loss", "trainLoss"),
-            stat("Test loss", "testLoss"),
-            stat("Train accuracy", "trainAcc"),
-            stat("Test accuracy", "testAcc"),
-            stat("Learning rate", "lr"),
-        ],
-        className="pg-stats",
-        id="pg-stats",
+            html.Div(
+                [
+                    stat("Train loss", "trainLoss"),
+                    stat("Test loss", "testLoss"),
+                    stat("Train accuracy", "trainAcc"),
+                    stat("Test accuracy", "testAcc"),
+                    stat("Learning rate", "lr"),
+                ],
+                className="pg-stats",
+                id="pg-stats",
+            ),
+            # What early stopping does at the shown frame (stats.js), hidden without it.
+            html.P(id="pg-early-stop", className="pg-early-stop", hidden=True, role="status"),
+        ]
     )
 
 

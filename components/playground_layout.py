@@ -10,6 +10,7 @@ from typing import Any
 
 from dash import dcc, html
 
+from components.export_menu import export_menu
 from components.lead import PREPARED, sentence, spoken_list, visible
 from components.playground_controls import (
     COMPARE_PLAYER,
@@ -127,6 +128,7 @@ def train_panel(view: str, show_test: bool, legend_items: Any) -> html.Div:
                                         value=["on"] if show_test else [],
                                         className="pg-check",
                                     ),
+                                    export_menu("playground", csv_label="Curves (CSV)"),
                                 ],
                                 className="pg-panel-head",
                             ),

@@ -11,7 +11,10 @@ Run container (`LossViz.unpack` reads it)::
 
     meta    kind="run", key, layers [2, …, 1], activation, activationTitle, activationParams,
             keepProb, plannedEpochs, lastEpoch, divergedAt, box, gridSize, parameterCount,
-            parameterOffsets [[W start, b start, end] per layer], nonFinite
+            parameterOffsets [[W start, b start, end] per layer], nonFinite,
+            earlyStop (null when patience is 0) {patience, stoppedEpoch, stoppedFrame,
+            bestEpoch, bestFrame, bestLoss}: playground.early_stopping on the held-out loss at
+            the frames; stoppedEpoch null = no stop (the last weights stay)
     arrays  frameEpochs  i4 (S,)        the epoch of every frame
             theta        delta8 (S, P)  every frame's parameters, per layer W_l (n_in × n_out,
                                         row-major) then b_l; one delta8 segment per W and per b
@@ -126,7 +129,21 @@ def network_meta(run: RunArrays) -> dict[str, Any]:
     }
 
 
-def run_container(run: RunArrays, key: str) -> bytes:
+def early_stop_meta(stop: Any) -> dict[str, Any] | None:
+    """The container's ``earlyStop`` (an ``EarlyStop``'s numbers, camel-cased), or None."""
+    if stop is None:
+        return None
+    return {
+        "patience": int(stop.patience),
+        "stoppedEpoch": stop.stopped_epoch,
+        "stoppedFrame": stop.stopped_index,
+        "bestEpoch": stop.best_epoch,
+        "bestFrame": stop.best_index,
+        "bestLoss": stop.best_loss,
+    }
+
+
+def run_container(run: RunArrays, key: str, early_stop: Any = None) -> bytes:
     """The whole playback of one run (≤ 0.8 MB gzip at the largest network the page accepts).
 
     Gradients are not sent: the browser's float64 backward pass over the training data gives
@@ -142,6 +159,7 @@ def run_container(run: RunArrays, key: str) -> bytes:
         "lastEpoch": int(run.epochs[-1]),
         "divergedAt": None if run.diverged_at is None else int(run.diverged_at),
         "nonFinite": replaced,
+        "earlyStop": early_stop_meta(early_stop),
     }
     arrays = {
         "frameEpochs": np.asarray(run.frame_epochs, dtype=np.int32),

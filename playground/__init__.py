@@ -60,6 +60,11 @@ order of ``inits``). Both raise ``ConfigError``.
   ``diverged_at`` = that epoch and the arrays end at the last finite state (epoch
   diverged_at − 1, also the last frame).
 
+``run.early_stop(patience) -> EarlyStop`` (and ``early_stopping(test_loss, patience,
+epochs=None)``): Keras's ``EarlyStopping(monitor="val_loss", patience, restore_best_weights=True)``
+read from the run's held-out loss at its frames: ``stopped_epoch`` (None: no stop),
+``best_epoch``, ``stopped_index`` / ``best_index`` (frames), ``best_loss``; nothing retrains.
+
 ``activation_maps(run, snapshot_index, grid_n=40) -> np.ndarray`` (n_hidden_total + 1, G, G):
 hidden f(z) per neuron (layer 1 first) then the output probability, over ``run.dataset.box``.
 
@@ -147,6 +152,7 @@ configure_jax()
 from playground.activations import ACTIVATIONS  # noqa: E402
 from playground.config import ConfigError, PlaygroundConfig, check, validate  # noqa: E402
 from playground.datasets import DATASETS, Dataset, make_dataset  # noqa: E402
+from playground.early_stopping import EarlyStop, early_stopping  # noqa: E402
 from playground.initializers import (  # noqa: E402
     BIAS_INIT_LATEX,
     DEMO_INIT_IDS,
@@ -183,6 +189,7 @@ __all__ = [
     "SCHEDULES",
     "ConfigError",
     "Dataset",
+    "EarlyStop",
     "LRRangeTest",
     "MinibatchSlices",
     "NetworkLandscape",
@@ -192,6 +199,7 @@ __all__ = [
     "activation_maps",
     "check",
     "dataset_for",
+    "early_stopping",
     "filter_normalized_direction",
     "init_latex",
     "lr_range_test",

@@ -9,6 +9,7 @@ import numpy as np
 
 from playground.config import PlaygroundConfig
 from playground.datasets import Dataset
+from playground.early_stopping import EarlyStop, early_stopping
 
 
 def quantize_probabilities(probabilities: np.ndarray) -> np.ndarray:
@@ -119,3 +120,11 @@ class PlaygroundRun:
             (weights[snapshot_index], biases[snapshot_index])
             for weights, biases in zip(self.weights, self.biases, strict=True)
         ]
+
+    def early_stop(self, patience: int) -> EarlyStop:
+        """Where early stopping on the held-out loss with ``patience`` would stop and which
+        frame's weights it keeps (``playground.early_stopping``), monitored at the frames'
+        epochs (every epoch up to 1000 epochs); ``*_index`` are frame indices, so
+        ``params_at(stop.best_index)`` is the restored network. The run's numbers are as trained."""
+        epochs = np.asarray(self.snapshot_epochs)
+        return early_stopping(np.asarray(self.test_loss)[epochs], patience, epochs)

@@ -9,7 +9,8 @@ is pinned. Controls and URLs speak one flat vocabulary of keys:
     scale=0.01 (initialization scale s, adjustable schemes only)  opt=gd  lr=0.1
     hp.<name>=… (the optimizer's own hyperparameters, e.g. hp.beta1=0.9)  sched=constant
     sp.<name>=… (the schedule's parameters, e.g. sp.decay_rate=0.01)  batch=full|32
-    l1=0  l2=0  keep=1  epochs=500  seed=0
+    l1=0  l2=0  keep=1  epochs=500  seed=0  patience=0 (early stopping on the held-out loss,
+    in epochs; 0 or "off" = none; read from the run, never a retrain of its own)
     view=weights|gradients  test=0|1  tab=train|compare  neuron=<layer>-<index> (1-based)
 
 `to_query()` writes only what differs from the defaults, always in this order, so a link is
@@ -81,6 +82,13 @@ NUMERIC_FIELDS: tuple[Field, ...] = (
 )
 
 
+# Early stopping's patience (epochs; 0 = off): not an engine config value (training never
+# depends on it) but part of the run's URL and cache key, since its container carries the stop.
+PATIENCE_RANGE = (0, engine_config.EPOCHS_RANGE[1])
+PATIENCE_FIELD = Field("patience", "Early stopping patience", 0, "int", PATIENCE_RANGE)
+PATIENCE_OFF = ("off", "none", "no")
+
+
 def _choice(attr: str, key: str, label: str, choices: Mapping[str, Any]) -> Field:
     default = getattr(_DEFAULT_CONFIG, attr)
     return Field(key, label, default, "choice", choices=tuple(choices), attr=attr)
@@ -116,6 +124,7 @@ _KEY_ORDER = (
     "keep",
     "epochs",
     "seed",
+    "patience",
     "view",
     "test",
     "tab",
@@ -142,6 +151,7 @@ class PlaygroundSettings:
     show_test: bool = False
     tab: str = TABS[0]
     neuron: str = ""
+    patience: int = 0  # early stopping on the held-out loss (epochs); 0 = off
 
     # ---- derived --------------------------------------------------------------------------
     @property
@@ -184,6 +194,7 @@ class PlaygroundSettings:
         for name, value in sorted(c.schedule_params.items()):
             flat[f"sp.{name}"] = format_float(value)
         flat["batch"] = self.batch_text
+        flat["patience"] = PATIENCE_FIELD.format(self.patience)
         flat["view"] = self.view
         flat["test"] = "1" if self.show_test else "0"
         flat["tab"] = self.tab
@@ -213,7 +224,7 @@ class PlaygroundSettings:
         """These settings with the default init scheme: the comparison trains every demo
         scheme, so the chosen one is part of neither its URL nor its cache key."""
         base = replace(self.config, init=_DEFAULT_CONFIG.init, init_scale=None)
-        return PlaygroundSettings(config=base)
+        return PlaygroundSettings(config=base)  # early stopping is the run's, not compared
 
     def compare_cache_key(self) -> str:
         """Canonical text of the side-by-side comparison (the init scheme is not part of it)."""
@@ -231,7 +242,7 @@ def _order(key: str) -> int:
 def known_keys() -> set[str]:
     """Every URL key the vocabulary understands."""
     keys = {f.key for f in NUMERIC_FIELDS} | {f.key for f in CHOICE_FIELDS}
-    keys |= {"hidden", "scale", "batch", *VIEW_KEYS, *PASSTHROUGH_KEYS}
+    keys |= {"hidden", "scale", "batch", PATIENCE_FIELD.key, *VIEW_KEYS, *PASSTHROUGH_KEYS}
     keys |= {f"hp.{p.name}" for s in OPTIMIZERS.values() for p in s.rule_hyperparameters}
     keys |= {f"sp.{p.name}" for s in SCHEDULES.values() for p in s.parameters}
     return keys
@@ -383,6 +394,12 @@ def parse_flat(raw: Mapping[str, Any], previous: PlaygroundSettings | None = Non
 
     config = replace(old, **values)
 
+    patience = previous.patience
+    if PATIENCE_FIELD.key in raw:
+        text = raw[PATIENCE_FIELD.key]
+        off = isinstance(text, str) and text.strip().lower() in PATIENCE_OFF
+        patience = 0 if off else take(PATIENCE_FIELD.parse(text, patience), PATIENCE_FIELD.key)
+
     view = previous.view
     if "view" in raw:
         view = take(parse_choice(raw["view"], "Show on links", previous.view, VIEWS), "view")
@@ -431,7 +448,7 @@ def parse_flat(raw: Mapping[str, Any], previous: PlaygroundSettings | None = Non
                 break
         config = repaired
     settings = PlaygroundSettings(
-        config=config, view=view, show_test=show_test, tab=tab, neuron=neuron
+        config=config, view=view, show_test=show_test, tab=tab, neuron=neuron, patience=patience
     )
     messages = list(dict.fromkeys(invalid.values()))
     return ParseResult(settings, messages, invalid)
@@ -565,5 +582,5 @@ def from_layout_kwargs(query: Mapping[str, Any]) -> tuple[PlaygroundSettings, li
 def control_keys() -> tuple[str, ...]:
     """The flat keys the page's controls send (one control per key)."""
     keys = [f.key for f in CHOICE_FIELDS] + [f.key for f in NUMERIC_FIELDS]
-    keys += ["hidden", "scale", "batch"]
+    keys += ["hidden", "scale", "batch", PATIENCE_FIELD.key]
     return tuple(keys)

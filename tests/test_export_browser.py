@@ -86,3 +86,43 @@ def test_the_skier_exports_its_rides_as_csv_and_its_curve_as_png(page, live_serv
         page.click("[data-exporter='skier'][data-export='png']")
     with open(download.value.path(), "rb") as handle:
         assert png_size(handle.read())[0] == 1920
+
+
+def test_the_playground_exports_its_curves_and_boundary_and_drags_its_rate(page, live_server):
+    import playground as pg
+    from settings.playground import from_query
+
+    query = "epochs=60&lr=0.1"
+    page.goto(f"{live_server}/playground?{query}")
+    page.wait_for_function(
+        "() => window.LossViz && LossViz.playground && LossViz.playground.state.run",
+        timeout=240_000,
+    )
+    page.click(".pg-panel-head .export-menu > summary")
+    with page.expect_download() as download:
+        page.click("[data-exporter='playground'][data-export='csv']")
+    with open(download.value.path(), encoding="utf-8") as handle:
+        table = list(csv.reader(handle))
+    assert table[0][:3] == ["epoch", "train_loss", "test_loss"]
+    run = pg.train(from_query(query)[0].config)
+    assert len(table) - 1 == len(run.train_loss) == 61
+    np.testing.assert_allclose([float(r[1]) for r in table[1:]], run.train_loss, rtol=1e-6)
+
+    page.click(".pg-panel-head .export-menu > summary")
+    with page.expect_download() as download:
+        page.click("[data-exporter='playground'][data-export='png']")
+    with open(download.value.path(), "rb") as handle:
+        assert png_size(handle.read())[0] == 1920
+
+    # The learning rate's log slider writes its box and a new run follows.
+    slider = page.locator("[data-log-for='pg-lr'] input[type=range]")
+    slider.scroll_into_view_if_needed()
+    box = slider.bounding_box()
+    before = page.evaluate("() => LossViz.playground.state.run.key")
+    page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] / 2)
+    page.wait_for_function("() => document.getElementById('pg-lr').value !== '0.1'")
+    page.wait_for_function(
+        "(before) => LossViz.playground.state.run.key !== before", arg=before, timeout=60_000
+    )
+    rate = float(page.input_value("#pg-lr"))
+    assert rate == pytest.approx(10 ** float(slider.input_value()), rel=0.01)

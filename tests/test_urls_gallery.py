@@ -144,6 +144,20 @@ def test_l2_keeps_weights_small_and_halves_the_test_loss(home):
     assert without.test_loss[-1] > 1.5 * without.test_loss.min()
 
 
+def test_early_stopping_keeps_the_best_weights(home):
+    settings = home.playground_presets()["early-stop"]
+    sentence = next(s.sentence for s in home.scenarios() if s.id == "early-stop")
+    run = _train(settings)
+    stop = run.early_stop(settings.patience)
+    best = int(np.argmin(run.test_loss[1:])) + 1
+    assert (stop.best_epoch, stop.stopped_epoch, settings.patience) == (best, 51, 20)
+    assert f"lowest, {run.test_loss[best]:.2f}, at epoch {best}" in sentence
+    assert f"climbs to {run.test_loss[-1]:.2f} by epoch {run.last_epoch}" in sentence
+    assert run.train_loss[-1] < 0.5 * run.train_loss[best]  # "the training loss keeps falling"
+    assert f"patience {settings.patience}, training stops at epoch {stop.stopped_epoch}" in sentence
+    assert f"keeps epoch {stop.best_epoch}'s weights" in sentence
+
+
 # ---- the optimizer lab's claims ----------------------------------------------------------------
 def _lab_run(settings, **overrides):
     """The engine's trajectories for a lab preset (what the page computes), by row key."""

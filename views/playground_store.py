@@ -14,10 +14,16 @@ from playground import ACTIVATIONS, DATASETS, DEMO_INIT_IDS, INIT_SCHEMES, OPTIM
 from playground.cost import COMPARE_RUNS, over_budget
 from serving.api.playground import compare_url, run_url
 from settings.fields import format_float
-from settings.playground import CHOICE_FIELDS, NUMERIC_FIELDS, PlaygroundSettings, from_query
+from settings.playground import (
+    CHOICE_FIELDS,
+    NUMERIC_FIELDS,
+    PATIENCE_FIELD,
+    PlaygroundSettings,
+    from_query,
+)
 
 # Flat keys of the controls that are free text (marked invalid in place when rejected).
-TEXT_KEYS = (*(f.key for f in NUMERIC_FIELDS), "hidden", "scale", "batch")
+TEXT_KEYS = (*(f.key for f in NUMERIC_FIELDS), "hidden", "scale", "batch", PATIENCE_FIELD.key)
 CONTROL_KEYS = tuple(f.key for f in CHOICE_FIELDS) + TEXT_KEYS
 # Every rule's hyperparameter and every schedule's parameter has a control of its own (the
 # selected rule's are shown): (rule or schedule id, parameter name).
@@ -46,7 +52,7 @@ def control_options() -> ControlOptions:
             for p in parameters
         )
 
-    ranges = {f.key: f.bounds for f in NUMERIC_FIELDS}
+    ranges = {f.key: f.bounds for f in (*NUMERIC_FIELDS, PATIENCE_FIELD)}
     return ControlOptions(
         datasets=tuple(Choice(d.id, d.title) for d in DATASETS.values()),
         activations=tuple(Choice(a.id, a.title) for a in ACTIVATIONS.values()),

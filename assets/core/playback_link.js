@@ -3,11 +3,11 @@
  *
  * The first run a page loads after it opens starts where the link says (the frame, paused;
  * the speed if the page's speed menu offers it). From then on every seek, pause and speed
- * change a person makes is written back with history.replaceState (Dash is not told, so no
- * callback fires), so "Copy link", a bookmark or a reload shows the same moment. The frame a
- * run opens at (the start, or the end where the page opens there) and the page's own speed
- * are left out of the address. The server keeps both keys through its
- * canonical queries and drops values that are not numbers, with a message
+ * change a person makes is written back with history.replaceState once the player is still
+ * (Dash is not told, so no callback fires), so "Copy link", a bookmark or a reload shows the
+ * same moment. The frame a run opens at (the start, or the end where the page opens there)
+ * and the page's own speed are left out of the address. The server keeps both keys through
+ * its canonical queries and drops values that are not numbers, with a message
  * (settings/query.py: PASSTHROUGH_KEYS).
  */
 (function () {
@@ -78,8 +78,20 @@
       if (detail.change === "load") takeLink(player);
       return;
     }
-    if (detail.change === "play") return; // written again when it pauses
-    const next = addressOf(player.state());
-    if (next !== window.location.href) window.history.replaceState(window.history.state, "", next);
+    writeSoon(player);
   });
+
+  /* Write the address once the player has been still for WRITE_AFTER_MS: a scrub is one write,
+   * and nothing is written while it plays (a changed address makes the browser fetch the
+   * favicon again: playback must not reach the server). */
+  const WRITE_AFTER_MS = 300;
+  let writeTimer = 0;
+  function writeSoon(player) {
+    window.clearTimeout(writeTimer);
+    writeTimer = window.setTimeout(() => {
+      if (player.playing || settled !== window.location.pathname) return; // written when it pauses
+      const next = addressOf(player.state());
+      if (next !== window.location.href) window.history.replaceState(window.history.state, "", next);
+    }, WRITE_AFTER_MS);
+  }
 })();

@@ -37,6 +37,32 @@
     return sorted.length ? sorted[Math.floor(sorted.length / 2)] : NaN;
   }
 
+  /* Early stopping on the curves: the best epoch (kept weights, dotted) and the stop (dashed),
+   * and what follows the stop greyed: training would have ended there. */
+  function earlyStopMarks(run, shapes, annotations) {
+    const stop = run.earlyStop;
+    if (!stop || stop.stoppedEpoch === null) return;
+    const line = (x, dash, color) => ({
+      type: "line", xref: "x", yref: "paper", x0: x, x1: x, y0: 0, y1: 1, line: { color, width: 2, dash },
+    });
+    const label = (x, text, color, xanchor) => ({
+      x, y: 1, xref: "x", yref: "paper", text, showarrow: false, xanchor, yanchor: "bottom", font: { color, size: 14 },
+    });
+    const end = Math.max(run.plannedEpochs, stop.stoppedEpoch);
+    shapes.push({
+      type: "rect", xref: "x", yref: "paper", x0: stop.stoppedEpoch, x1: end, y0: 0, y1: 1,
+      fillcolor: "rgba(255, 255, 255, 0.6)", line: { width: 0 }, layer: "above",
+    });
+    shapes.push(line(stop.stoppedEpoch, "dash", EARLY_STOP_COLOR));
+    annotations.push(label(stop.stoppedEpoch, `stopped at ${stop.stoppedEpoch}`, EARLY_STOP_COLOR, "left"));
+    if (stop.bestEpoch !== null) {
+      shapes.push(line(stop.bestEpoch, "dot", BEST_COLOR));
+      annotations.push(label(stop.bestEpoch, `best ${stop.bestEpoch}`, BEST_COLOR, "right"));
+    }
+  }
+  const EARLY_STOP_COLOR = "#5b6475";
+  const BEST_COLOR = "#1a7f37";
+
   function curves(run, spec, height = 390) {
     const { axis, baseLayout, epochRange } = pg.style;
     const x = epochsOf(run.trainLoss.length);
@@ -89,6 +115,7 @@
         font: { color: pg.style.DIVERGED_COLOR, size: 14 },
       });
     }
+    earlyStopMarks(run, shapes, annotations);
     const range = epochRange(run.plannedEpochs);
     const layout = baseLayout(height, {
       margin: { l: 64, r: 12, t: 30, b: 48 },

@@ -72,6 +72,8 @@
       this.offsets = meta.parameterOffsets;
       this.box = meta.box;
       this.plannedEpochs = meta.plannedEpochs;
+      // Early stopping read off the held-out loss (playground/early_stopping.py), or null.
+      this.earlyStop = meta.earlyStop || null;
       this.lastEpoch = series.lastEpoch;
       this.divergedAt = series.divergedAt;
       this.frameEpochs = series.frameEpochs;
@@ -98,28 +100,45 @@
       return this.yTrain.length;
     }
 
-    /* The value of the per-epoch series `name` after frame k's epoch. */
+    /* Whether early stopping has stopped by frame k (training would have ended there). */
+    stoppedAt(k) {
+      const stop = this.earlyStop;
+      return Boolean(stop && stop.stoppedFrame !== null && k >= stop.stoppedFrame);
+    }
+
+    /* The frame whose weights the network has at frame k: the best epoch's once early
+     * stopping has stopped and restored them, else k itself. */
+    weightFrame(k) {
+      return this.stoppedAt(k) && this.earlyStop.bestFrame !== null ? this.earlyStop.bestFrame : k;
+    }
+
+    /* The value of the per-epoch series `name` after frame k's epoch (the restored epoch's
+     * once early stopping has stopped). */
     metric(name, k) {
       const values = this[name];
-      return values ? values[this.frameEpochs[Math.min(k, this.S - 1)]] : undefined;
+      return values ? values[this.frameEpochs[Math.min(this.weightFrame(k), this.S - 1)]] : undefined;
     }
 
     matrix(k, l, view = "weights") {
       const [w0, b0] = this.offsets[l];
       if (view === "gradients") return this.gradient(k).subarray(w0, b0);
-      return this.theta.subarray(k * this.P + w0, k * this.P + b0);
+      const j = this.weightFrame(k);
+      return this.theta.subarray(j * this.P + w0, j * this.P + b0);
     }
 
     bias(k, l) {
       const [, b0, end] = this.offsets[l];
-      return this.theta.subarray(k * this.P + b0, k * this.P + end);
+      const j = this.weightFrame(k);
+      return this.theta.subarray(j * this.P + b0, j * this.P + end);
     }
 
     gradient(k) {
-      return this._gradients.get(k, () => this.net.gradient(this.theta, k * this.P, this.xTrain, this.yTrain, this.nTrain));
+      const j = this.weightFrame(k);
+      return this._gradients.get(j, () => this.net.gradient(this.theta, j * this.P, this.xTrain, this.yTrain, this.nTrain));
     }
 
     probabilities(k) {
+      k = this.weightFrame(k);
       return this._probabilities.get(k, () => {
         const logits = this.net.logits(this.theta, k * this.P, this._grid, this.G * this.G);
         const out = new Float32Array(logits.length);
@@ -129,6 +148,7 @@
     }
 
     unitMap(k, layer, index, n) {
+      k = this.weightFrame(k);
       return this._maps.get(`${k}:${layer}:${index}:${n}`, () => {
         if (!this._unitGrids.has(n)) {
           const xs = linspace(this.box[0][0], this.box[0][1], n);

@@ -96,8 +96,10 @@ def settings_from_query(query: str) -> tuple[PlaygroundSettings | None, str]:
 
 
 def run_bytes(settings: PlaygroundSettings) -> bytes:
-    """The LVZ1 container of `settings`' run (trained here)."""
-    return run_container(run_arrays(train(settings.config)), settings.cache_key())
+    """The LVZ1 container of `settings`' run (trained here), with its early stop if any."""
+    run = train(settings.config)
+    stop = run.early_stop(settings.patience) if settings.patience > 0 else None
+    return run_container(run_arrays(run), settings.cache_key(), stop)
 
 
 def compare_bytes(settings: PlaygroundSettings) -> bytes:
