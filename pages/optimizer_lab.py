@@ -190,7 +190,7 @@ def update_lab(controls, row_op, data, shown_invalid):  # type: ignore[no-untype
     landscape = get_landscape(settings.landscape)
     return (
         dash.no_update if settings == previous else lab_data(settings),
-        dash.no_update if quiet else message_list(list(rejected.values())),
+        dash.no_update if quiet else message_list(rejected),
         dash.no_update if keep_link_messages or invalid == was_invalid else invalid,
         landscape.latex if landscape_changed else dash.no_update,
         landscape.note if landscape_changed else dash.no_update,

@@ -307,6 +307,14 @@ def test_bad_input_shows_a_message_and_keeps_the_run(page, live_server):
     assert "not a number" in page.inner_text("#lab-messages")
     assert page.eval_on_selector(field("gd.lr"), "el => !!el.closest('.invalid')")
     assert path_points(page, 3) == before
+    # The message is beside the box too, not only at the top of the page.
+    beside = (
+        f"() => document.querySelector(`{field('gd.lr')}`).closest('label')?.dataset.fieldMessage"
+    )
+    page.wait_for_function(f"() => ({beside})()?.includes('not a number')")
+    page.fill(field("gd.lr"), "0.002")
+    page.press(field("gd.lr"), "Enter")
+    page.wait_for_function(f"() => !({beside})()", timeout=20_000)  # gone once it is fixed
 
 
 @pytest.mark.parametrize(

@@ -117,8 +117,14 @@ def equation_updates(settings: LabSettings, previous: LabSettings) -> list[Any]:
     return updates
 
 
-def message_list(messages: list[str]) -> list[html.Ul]:
-    return [html.Ul([html.Li(m) for m in messages])] if messages else []
+def message_list(messages: list[str] | dict[str, str]) -> list[html.Ul]:
+    """The page's messages; given {field key: message}, each item names its field
+    (`data-for`), so the browser also shows it beside that field (assets/lab/page.js)."""
+    if isinstance(messages, dict):
+        items = [html.Li(m, **{"data-for": key}) for key, m in messages.items()]
+    else:
+        items = [html.Li(m) for m in messages]
+    return [html.Ul(items)] if items else []
 
 
 def control_values(settings: LabSettings) -> dict[str, str]:

@@ -8,7 +8,8 @@
  *                                server settled on (a new landscape's own; "1.50" as "1.5").
  *                                One callback, not three: every clientside callback costs
  *                                Dash a pass over its callback graph.
- *   markInvalid(keys)            outline the boxes whose values were rejected
+ *   markInvalid(keys)            outline the boxes whose values were rejected and put each
+ *                                message beside its box (label[data-field-message])
  * Each returns no_update for its dummy output.
  */
 (function () {
@@ -60,7 +61,21 @@
       const box = input && (input.closest(".dash-input-container") || input);
       if (box) box.classList.add("invalid");
     }
+    // The same answer replaced the message list: once React has drawn it, each message goes
+    // beside its field too (the list at the top can be far from the box the student typed in).
+    window.requestAnimationFrame(showMessagesBesideFields);
     return noUpdate();
+  }
+
+  function showMessagesBesideFields() {
+    for (const el of document.querySelectorAll(".lab [data-field-message]")) {
+      el.removeAttribute("data-field-message");
+    }
+    for (const item of document.querySelectorAll("#lab-messages [data-for]")) {
+      const input = document.getElementById(JSON.stringify({ key: item.dataset.for, type: "lab-field" }));
+      const holder = input && input.closest("label, .opt-row, .control-row");
+      if (holder) holder.setAttribute("data-field-message", item.textContent);
+    }
   }
 
   clientside.lossvizLab = { load, markInvalid };
