@@ -110,7 +110,9 @@ def test_no_recompilation_when_any_number_changes() -> None:
                 args["start"] = get_landscape(call["landscape_id"]).start
             trajectories(**args)
     assert events == []
-    assert program_module.simulate._cache_size() == cache_size == len(STEP_BUCKETS)
+    # The lab's step buckets, plus the skier's program if a test ran it earlier in this
+    # process (optimizers/skier.py: the same engine on a lifted curve, its own warm-up step).
+    assert program_module.simulate._cache_size() == cache_size >= len(STEP_BUCKETS)
 
 
 def test_repeated_rows_are_independent_runs() -> None:
