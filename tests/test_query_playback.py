@@ -45,3 +45,18 @@ def test_any_text_is_read_without_raising(frame, speed):
     if "speed" in passthrough:
         assert float(passthrough["speed"]) > 0
     assert len(messages) <= 2
+
+
+def test_the_browser_keeps_the_same_keys_the_server_passes_through():
+    """assets/core/page_glue.js keeps these keys in the address bar; settings/query.py lets them
+    through every page's query: one list, written twice (JS and Python), kept equal here."""
+    import json
+    import re
+    from pathlib import Path
+
+    from settings.query import PASSTHROUGH_KEYS
+
+    glue = Path(__file__).resolve().parent.parent / "assets" / "core" / "page_glue.js"
+    found = re.search(r"const BROWSER_KEYS = (\[[^\]]*\]);", glue.read_text())
+    assert found is not None
+    assert tuple(json.loads(found.group(1))) == PASSTHROUGH_KEYS
