@@ -144,30 +144,6 @@ class PageModel:
         raise NotImplementedError
 
 
-def click_target(state: DashState) -> tuple[Any, str] | None:
-    """Where a click on the landscape lands, read from the page's server-callback inputs.
-
-    Preferred: a dcc.Store with "click" in its id, fed by the page's JS (`set_props(id,
-    {data: {x, y, at}})`); else a graph's `clickData`. None when the page has neither.
-    """
-    inputs = state.server_inputs()
-    for component_id, prop in inputs:
-        key = id_key(component_id)
-        if prop == "data" and state.types.get(key) == "Store" and "click" in key.lower():
-            return component_id, prop
-    for component_id, prop in inputs:
-        if prop == "clickData":
-            return component_id, prop
-    return None
-
-
-def click_value(prop: str, x: float, y: float, now_ms: int) -> Any:
-    """What the browser writes for a click at (x, y): the store shape or Plotly's clickData."""
-    if prop == "clickData":
-        return {"points": [{"curveNumber": 0, "pointNumber": [0, 0], "x": x, "y": y}]}
-    return {"x": x, "y": y, "at": now_ms}
-
-
 class LabModel(PageModel):
     """Optimizer lab: LR changes, landscape changes, clicks on the landscape (start point)."""
 
@@ -183,6 +159,7 @@ class LabModel(PageModel):
         from settings import optimizer_lab as lab
         from settings.fields import format_float
 
+        self._format_float = format_float
         self.landscapes = {k: v.domain for k, v in LANDSCAPES.items()}
         defaults = lab.LabSettings.default()
         self.lr_choices: dict[str, list[str]] = {}
@@ -201,18 +178,20 @@ class LabModel(PageModel):
 
     def moves(self, state: DashState, rng: random.Random) -> Move:
         roll = rng.random()
-        if roll >= 0.65:
-            target = click_target(state)
-            if target is None:  # the page has no click input: reported, never replaced
-                return Move("lab_click", ())
+        if roll >= 0.65:  # a click on the landscape: the browser writes both start boxes
             current = self._value(state, "landscape") or next(iter(self.landscapes))
             domain = self.landscapes.get(current, next(iter(self.landscapes.values())))
             (x0, x1), (y0, y1) = domain
             n = self.CLICK_GRID - 1
-            x = round(x0 + (x1 - x0) * rng.randint(1, n - 1) / n, 6)
-            y = round(y0 + (y1 - y0) * rng.randint(1, n - 1) / n, 6)
-            value = click_value(target[1], x, y, int(time.time() * 1000))
-            return Move("lab_click", ((target[0], target[1], value),))
+            x = x0 + (x1 - x0) * rng.randint(1, n - 1) / n
+            y = y0 + (y1 - y0) * rng.randint(1, n - 1) / n
+            return Move(
+                "lab_click",
+                (
+                    (FieldKey("w1"), "value", self._format_float(round(x, 3))),
+                    (FieldKey("w2"), "value", self._format_float(round(y, 3))),
+                ),
+            )
         if roll < 0.45:
             enabled = [
                 o for o in self.lr_choices if self._value(state, f"{o}.on") in (["on"], "1", True)

@@ -42,7 +42,6 @@ from components.lab_controls import FIELD, run_controls
 from components.lab_layout import intro, landscape_panel, side_panels, titled_panel
 from landscapes import LANDSCAPES, get_landscape
 from serving.response_cache import skip_storing
-from settings.fields import format_float
 from settings.optimizer_lab import MAX_STEPS, from_query, parse_flat_detailed
 from settings.query import hidden_groups
 from views.lab_panels import (
@@ -59,7 +58,6 @@ from views.lab_store import (
     lab_data,
     previous_settings,
     raw_from_controls,
-    start_from_graph,
 )
 
 dash.register_page(
@@ -118,23 +116,6 @@ def layout(**query: str) -> html.Div:
 
 
 # ---- the server callbacks --------------------------------------------------------------------
-
-
-@callback(
-    Output({"type": FIELD, "key": "w1"}, "value", allow_duplicate=True),
-    Output({"type": FIELD, "key": "w2"}, "value", allow_duplicate=True),
-    Input("lab-click", "data"),
-    Input("lab-drag", "data"),
-    prevent_initial_call=True,
-)
-def move_start(click, drag):  # type: ignore[no-untyped-def]
-    """A click or a drag of the red dot writes the new start into the w₁, w₂ boxes."""
-    trigger = ctx.triggered[0]["prop_id"] if ctx.triggered else ""
-    point = start_from_graph(click, drag, trigger)
-    if point is None:
-        raise dash.exceptions.PreventUpdate  # not a start move
-    # A click is as precise as a pointer: three decimals read better than ten.
-    return format_float(round(point[0], 3)), format_float(round(point[1], 3))
 
 
 EQUATION_OUTPUTS = [Output(ident, prop) for ident, prop in EQUATION_PARTS]
@@ -210,6 +191,14 @@ clientside_callback(
     ClientsideFunction("lossvizLab", "load"),
     Output("lab-player-sync", "children"),
     Input("lab-data", "data"),
+)
+clientside_callback(  # a click or a drag of the red dot: both start boxes in one change
+    ClientsideFunction("lossvizLab", "moveStart"),
+    Output({"type": FIELD, "key": "w1"}, "value", allow_duplicate=True),
+    Output({"type": FIELD, "key": "w2"}, "value", allow_duplicate=True),
+    Input("lab-click", "data"),
+    Input("lab-drag", "data"),
+    prevent_initial_call=True,
 )
 clientside_callback(
     ClientsideFunction("lossvizLab", "markInvalid"),

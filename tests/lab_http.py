@@ -169,25 +169,3 @@ def get_data(client: Any, url: str) -> tuple[Any, dict[str, Any], dict[str, Any]
         body = gzip.decompress(body)
     meta, arrays = unpack(body)
     return response, meta, arrays
-
-
-def move_start_body(
-    client: Any, click: dict | None = None, drag: dict | None = None
-) -> dict[str, Any]:
-    """The click/drag callback that writes a new start into the w₁, w₂ boxes."""
-    specs = client.get("/_dash-dependencies").get_json()
-    (spec,) = [d for d in specs if any(i["id"] == "lab-click" for i in d["inputs"])]
-    changed = "lab-click.data" if click is not None else "lab-drag.data"
-    return {
-        "output": spec["output"],
-        "outputs": [
-            {"id": _field("w1"), "property": "value"},
-            {"id": _field("w2"), "property": "value"},
-        ],
-        "inputs": [
-            {"id": "lab-click", "property": "data", "value": click},
-            {"id": "lab-drag", "property": "data", "value": drag},
-        ],
-        "state": [],
-        "changedPropIds": [changed],
-    }

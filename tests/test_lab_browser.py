@@ -167,6 +167,8 @@ def test_lab_page_plays_and_reacts(page, live_server):
 
     # Click somewhere on the landscape: the start moves there.
     w1_before = page.input_value(field("w1"))
+    page.wait_for_timeout(300)  # the LR change's callbacks have all been answered
+    callbacks_before_click = len(page.watch.callback_requests)
     box = page.locator("#lab-landscape .nsewdrag").first.bounding_box()
     page.mouse.move(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.3)
     assert "cursor: w₁ =" in page.inner_text("#lab-cursor")
@@ -187,6 +189,8 @@ def test_lab_page_plays_and_reacts(page, live_server):
         arg=w1,
         timeout=20_000,
     )
+    # The browser wrote both start boxes at once: the click cost one server callback.
+    assert len(page.watch.callback_requests) == callbacks_before_click + 1
 
     # Play: the step counter advances and no request reaches the server while playing.
     callbacks_before = len(page.watch.callback_requests)
@@ -242,6 +246,47 @@ def test_lab_page_plays_and_reacts(page, live_server):
     assert contour_range == [-2, 2]  # the contour below moved with the overlay
     page.wait_for_selector("#lab-formula .katex")
     assert "100" in page.inner_text("#lab-formula")  # (1 − w₁)² + 100 (w₂ − w₁²)²
+
+
+def test_a_click_or_a_drag_reads_as_the_start_the_boxes_show(page, live_server):
+    """assets/lab/plane_input.js: what a click or a drag of the red dot writes into w₁, w₂."""
+    page.goto(f"{live_server}/optimizers")
+    wait_drawn(page)
+    start_of = """([trigger, click, drag]) => {
+        const input = LossViz.labPlaneInput; const point = input.startOf(trigger, click, drag);
+        return point && point.map(input.startText); }"""
+    click = "lab-click.data"
+    drag = "lab-drag.data"
+    assert page.evaluate(start_of, [click, {"x": 1.25, "y": -2.5, "at": 1}, None]) == [
+        "1.25",
+        "-2.5",
+    ]
+    assert page.evaluate(start_of, [click, {"x": 0.12349, "y": -0.0001}, None]) == ["0.123", "0"]
+    # The red dot is a shape of fixed pixel size: a drag moves its anchor (or its corners).
+    anchored = {"shapes[0].xanchor": 2.5, "shapes[0].yanchor": 1.5, "at": 1}
+    assert page.evaluate(start_of, [drag, None, anchored]) == ["2.5", "1.5"]
+    corners = {"shapes[0].x0": 2.0, "shapes[0].x1": 3.0, "shapes[0].y0": 1.0, "shapes[0].y1": 2.0}
+    assert page.evaluate(start_of, [drag, None, corners]) == ["2.5", "1.5"]
+    # Zooming, autosize, a click with no point or a non-number is not a start move.
+    for trigger, click_data, drag_data in (
+        (drag, None, {"xaxis.range[0]": 1}),
+        (drag, None, {"autosize": True}),
+        (
+            drag,
+            None,
+            {"shapes[0].x0": "a", "shapes[0].x1": 1, "shapes[0].y0": 1, "shapes[0].y1": 1},
+        ),
+        (drag, None, {"shapes[0].xanchor": "NaN", "shapes[0].yanchor": 1}),
+        (click, {"points": []}, None),
+        (click, {"x": "left", "y": None}, None),
+        (click, None, anchored),  # the drag store, but the click fired
+    ):
+        assert page.evaluate(start_of, [trigger, click_data, drag_data]) is None
+    # Each text reads back as the same number the server's settings parse.
+    for value in (-5.9996, 0.0005, 1e-9, 123.4567, -0.0):
+        text = page.evaluate("(v) => LossViz.labPlaneInput.startText(v)", value)
+        assert float(text) == pytest.approx(round(value, 3), abs=1e-12)
+        assert text != "-0"
 
 
 def test_dragging_the_red_dot_moves_the_start(page, live_server):

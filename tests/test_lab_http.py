@@ -15,7 +15,6 @@ from lab_http import (
     default_field_values,
     get_data,
     lab_request_body,
-    move_start_body,
     open_lab,
     post,
 )
@@ -221,29 +220,6 @@ def test_landscape_change_sends_its_formula_and_new_urls(client):
     assert body["lab-note"]["children"] == rosenbrock.note
     assert new["start"] == list(rosenbrock.start)  # its own default start
     assert no_figure_anywhere(body)
-
-
-def test_click_and_drag_move_the_start(client):
-    clicked = post(client, move_start_body(client, click={"x": 1.25, "y": -2.5}))
-    values = list(clicked.get_json()["response"].values())
-    assert [v["value"] for v in values] == ["1.25", "-2.5"]
-    # The red dot is a shape of fixed pixel size: a drag moves its anchor.
-    anchored = {"shapes[0].xanchor": 2.5, "shapes[0].yanchor": 1.5, "at": 1}
-    dragged = post(client, move_start_body(client, drag=anchored))
-    assert [v["value"] for v in dragged.get_json()["response"].values()] == ["2.5", "1.5"]
-    corners = {"shapes[0].x0": 2.0, "shapes[0].x1": 3.0, "shapes[0].y0": 1.0, "shapes[0].y1": 2.0}
-    dragged = post(client, move_start_body(client, drag=corners))
-    assert [v["value"] for v in dragged.get_json()["response"].values()] == ["2.5", "1.5"]
-    # Zooming, autosize, a click with no point or a non-number is not a start move.
-    for drag in (
-        {"xaxis.range[0]": 1},
-        {"autosize": True},
-        {"shapes[0].x0": "a", "shapes[0].x1": 1, "shapes[0].y0": 1, "shapes[0].y1": 1},
-        {"shapes[0].xanchor": "NaN", "shapes[0].yanchor": 1},
-    ):
-        assert post(client, move_start_body(client, drag=drag)).status_code == 204
-    assert post(client, move_start_body(client, click={"points": []})).status_code == 204
-    assert post(client, move_start_body(client, click={"x": "left", "y": None})).status_code == 204
 
 
 def test_a_typed_start_moves_the_run(client):

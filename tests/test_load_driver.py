@@ -25,8 +25,6 @@ from benchmarks.load import (
     Recorder,
     Reply,
     Student,
-    click_target,
-    click_value,
     compiles_summary,
     container_problem,
     cpu_ratio,
@@ -275,32 +273,6 @@ def test_decoding_and_container_checks() -> None:
 
 
 # ---- moves from the page's inputs -----------------------------------------------------------
-def _lab_like_state(with_store: bool) -> DashState:
-    inputs = [{"id": "lab-landscape", "property": "clickData"}]
-    if with_store:
-        inputs.insert(0, {"id": "lab-landscape", "property": "relayoutData"})
-        inputs.insert(0, {"id": "lab-click", "property": "data"})
-    state = DashState(
-        dependencies=[
-            {"output": "out.children", "inputs": inputs, "state": []},
-            {
-                "output": "ghost.children",
-                "inputs": [{"id": "other-click", "property": "data"}],
-                "clientside_function": {"namespace": "n", "function_name": "f"},
-            },
-        ]
-    )
-    state.add_layout(
-        [
-            {"type": "Graph", "namespace": "dcc", "props": {"id": "lab-landscape"}},
-            {"type": "Store", "namespace": "dcc", "props": {"id": "lab-click"}},
-            {"type": "Store", "namespace": "dcc", "props": {"id": "other-click"}},
-            {"type": "Div", "namespace": "html", "props": {"id": "out"}},
-        ]
-    )
-    return state
-
-
 def test_the_lab_model_offers_each_rows_learning_rates_as_the_page_writes_them() -> None:
     from optimizers.specs import OPTIMIZERS
     from settings.fields import format_float
@@ -312,16 +284,52 @@ def test_the_lab_model_offers_each_rows_learning_rates_as_the_page_writes_them()
     assert format_float(gd * 10) in model.lr_choices["gd"]
 
 
-def test_click_moves_target_the_store_the_page_listens_to() -> None:
-    assert click_target(_lab_like_state(with_store=True)) == ("lab-click", "data")
-    assert click_target(_lab_like_state(with_store=False)) == ("lab-landscape", "clickData")
-    assert click_target(DashState(dependencies=[])) is None
-    assert click_value("data", 1.5, -2.0, 123) == {"x": 1.5, "y": -2.0, "at": 123}
-    assert click_value("clickData", 1.5, -2.0, 123)["points"][0]["x"] == 1.5
+def test_a_click_on_the_landscape_writes_both_start_boxes_as_the_browser_does() -> None:
+    """assets/lab/plane_input.js writes the clicked point, to three decimals, into w₁ and w₂."""
+    from settings.fields import parse_float
+
+    model = LabModel()
+    state = DashState(dependencies=[])
+    state.add_layout(
+        [
+            {"type": "Input", "namespace": "dcc", "props": {"id": {"type": "lab-field", "key": k}}}
+            for k in ("landscape", "w1", "w2")
+        ]
+    )
+    state.set_prop({"type": "lab-field", "key": "landscape"}, "value", "rosenbrock")
+
+    class Roll(random.Random):
+        def random(self) -> float:
+            return 0.9  # a click
+
+    move = model.moves(state, Roll(3))
+    assert move.kind == "lab_click"
+    (w1_key, _, w1), (w2_key, _, w2) = move.changes
+    assert (w1_key, w2_key) == (FieldKey("w1"), FieldKey("w2"))
+    (x0, x1), (y0, y1) = model.landscapes["rosenbrock"]
+    for text, (low, high) in ((w1, (x0, x1)), (w2, (y0, y1))):
+        value, problem = parse_float(text, "w", 0.0, low, high)
+        assert problem is None and low < value < high and round(value, 3) == value
 
 
 def test_a_move_no_server_callback_listens_to_is_reported_not_silent() -> None:
-    state = _lab_like_state(with_store=True)
+    state = DashState(
+        dependencies=[
+            {"output": "out.children", "inputs": [{"id": "lab-click", "property": "data"}]},
+            {
+                "output": "ghost.children",
+                "inputs": [{"id": "lab-landscape", "property": "hoverData"}],
+                "clientside_function": {"namespace": "n", "function_name": "f"},
+            },
+        ]
+    )
+    state.add_layout(
+        [
+            {"type": "Graph", "namespace": "dcc", "props": {"id": "lab-landscape"}},
+            {"type": "Store", "namespace": "dcc", "props": {"id": "lab-click"}},
+            {"type": "Div", "namespace": "html", "props": {"id": "out"}},
+        ]
+    )
     recorder = Recorder()
 
     class Nowhere(PageModel):

@@ -1,5 +1,6 @@
 """The optimizer lab's store and input side: what `lab-data` holds for given settings, and the
-settings a control change, a row button or a click on the plane asks for.
+settings a control change or a row button asks for (a click on the plane writes the start
+boxes in the browser: assets/lab/plane_input.js).
 
 Pure functions of plain values (no callbacks): pages/optimizer_lab.py wires them.
 
@@ -11,7 +12,6 @@ Pure functions of plain values (no callbacks): pages/optimizer_lab.py wires them
 from __future__ import annotations
 
 import functools
-import math
 from typing import Any
 
 from components.palette import row_color, row_dash
@@ -115,41 +115,3 @@ def apply_row_op(settings: LabSettings, op: Any) -> tuple[LabSettings, str | Non
     if kind == "add" and isinstance(rule, str):
         return settings.with_row_of(rule)
     return settings, None
-
-
-def start_from_graph(
-    click: dict | None, drag: dict | None, trigger: str
-) -> tuple[float, float] | None:
-    """A new start from a click on the landscape or a drag of the red dot (else None).
-
-    Both come from assets/lab/plane_input.js: a click as {x, y} in data coordinates (Plotly
-    reports clicks on traces only, and the plane has no trace under an empty spot); a drag as
-    the overlay's relayout data, where the dot is layout shape 0: its anchor (a dot of fixed
-    pixel size) or its corners. Non-finite numbers are no start.
-    """
-    if trigger == "lab-click.data" and isinstance(click, dict) and "x" in click and "y" in click:
-        return _as_point(click["x"], click["y"])
-    if trigger == "lab-drag.data" and isinstance(drag, dict):
-        anchors = ("shapes[0].xanchor", "shapes[0].yanchor")  # a dot of fixed pixel size
-        if all(k in drag for k in anchors):
-            return _as_point(*(drag[k] for k in anchors))
-        corners = ("shapes[0].x0", "shapes[0].x1", "shapes[0].y0", "shapes[0].y1")
-        if all(k in drag for k in corners):
-            x0, x1, y0, y1 = (drag[k] for k in corners)
-            return _as_point(_mean(x0, x1), _mean(y0, y1))
-    return None
-
-
-def _mean(a: Any, b: Any) -> Any:
-    try:
-        return (float(a) + float(b)) / 2
-    except (TypeError, ValueError):
-        return None
-
-
-def _as_point(x: Any, y: Any) -> tuple[float, float] | None:
-    try:
-        point = float(x), float(y)
-    except (TypeError, ValueError):
-        return None
-    return point if all(math.isfinite(v) for v in point) else None

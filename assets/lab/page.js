@@ -8,9 +8,12 @@
  *                                server settled on (a new landscape's own; "1.50" as "1.5").
  *                                One callback, not three: every clientside callback costs
  *                                Dash a pass over its callback graph.
+ *   moveStart(click, drag)       a click on the plane or a drag of the red dot writes the new
+ *                                start into both w₁, w₂ boxes at once (one change of the
+ *                                controls, so one server callback); anything else changes nothing
  *   markInvalid(keys)            outline the boxes whose values were rejected and put each
  *                                message beside its box (label[data-field-message])
- * Each returns no_update for its dummy output.
+ * load and markInvalid return no_update for their dummy outputs.
  */
 (function () {
   "use strict";
@@ -78,5 +81,14 @@
     }
   }
 
-  clientside.lossvizLab = { load, markInvalid };
+  function moveStart(click, drag) {
+    const context = window.dash_clientside.callback_context;
+    const trigger = context && context.triggered && context.triggered[0] ? context.triggered[0].prop_id : "";
+    const input = LossViz.labPlaneInput;
+    const point = input.startOf(trigger, click, drag);
+    if (!point) throw window.dash_clientside.PreventUpdate;
+    return point.map(input.startText);
+  }
+
+  clientside.lossvizLab = { load, markInvalid, moveStart };
 })();
