@@ -25,7 +25,7 @@ from components.classroom import (
 )
 from components.live_session import live_session_bar, live_session_button
 from components.share import classroom_panel, copy_link_button
-from jax_config import configure_jax
+from jax_config import configure_jax, run_on_request_threads
 from serving.api import init_api
 from serving.cache import init_cache
 from serving.config import ServerConfig
@@ -128,6 +128,8 @@ def create_app(config: ServerConfig | None = None) -> Dash:
     """Build the Dash app with its pages, cache and health endpoint."""
     config = config or ServerConfig.from_env()
     configure_jax()
+    if config.xla_single_thread and not run_on_request_threads():
+        log.info("JAX started before the app: XLA keeps its own thread pool")
     app = Dash(
         __name__,
         use_pages=True,

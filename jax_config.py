@@ -11,6 +11,10 @@ engine before gunicorn forks its workers stays safe.
 * ``compile_counter()`` counts this process's XLA compilations (a ``jax.monitoring`` listener
   registered by ``configure_jax``): /readyz reports them, and warm-up marks the moment after
   which a compilation is a bug ("nothing compiles after warm-up").
+* ``run_on_request_threads()`` (servers only, before the first computation): XLA runs each
+  computation on the thread that asked for it, with no thread pool of its own and no async
+  dispatch. A lecture hall's concurrent requests already fill every core; XLA's pool then only
+  adds threads that wait for cores (measured: docs/deploy.md, "Lecture hall").
 * ``first_call(key, call)`` makes concurrent first calls of one program wait for a single
   compilation (JAX 0.10 compiles a program once per *thread* that asks for it at the same time).
 """
@@ -123,6 +127,35 @@ def configure_jax() -> None:
         jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
         jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
     _register_counter()
+
+
+# XLA's CPU thread pool for one computation's operations (Eigen's), on by default.
+SINGLE_THREAD_XLA_FLAG = "--xla_cpu_multi_thread_eigen=false"
+
+
+def run_on_request_threads() -> bool:
+    """Make every XLA computation run on its caller's thread; False if JAX has already started.
+
+    Sets ``XLA_FLAGS`` (keeping flags already there; a flag already naming the Eigen pool
+    wins) and ``jax_cpu_enable_async_dispatch=False``: both are read once, when the CPU
+    backend starts (the first computation), so this must run before it. Numbers are the same;
+    only who computes them changes. A child process started afterwards inherits ``XLA_FLAGS``.
+    """
+    from jax._src import xla_bridge  # the only place JAX says whether its backend started
+
+    if xla_bridge.backends_are_initialized():
+        return False
+    os.environ["XLA_FLAGS"] = single_thread_xla_flags(os.environ.get("XLA_FLAGS", ""))
+    jax.config.update("jax_cpu_enable_async_dispatch", False)
+    return True
+
+
+def single_thread_xla_flags(flags: str) -> str:
+    """``flags`` plus the flag that turns XLA's Eigen pool off, unless one already sets it."""
+    words = flags.split()
+    if any(word.startswith("--xla_cpu_multi_thread_eigen") for word in words):
+        return " ".join(words)
+    return " ".join([*words, SINGLE_THREAD_XLA_FLAG])
 
 
 class _FirstCalls:

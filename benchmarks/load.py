@@ -373,6 +373,7 @@ class Sample:
     cpu_ms: float | None = None  # Server-Timing cpu: the worker's CPU for this request
     immutable: bool = False  # Cache-Control says immutable (fetches)
     app_ms: float | None = None  # Server-Timing app: wall time inside the worker's WSGI app
+    at: float = 0.0  # perf_counter when the request was sent
 
 
 @dataclass
@@ -457,7 +458,7 @@ class Student:
             reply = await self.conn.request(method, path, body)
         except Exception as error:  # timeouts, resets: all errors
             ms = (time.perf_counter() - started) * 1000
-            self.record(Sample(kind, ms, 0, "", type(error).__name__, route))
+            self.record(Sample(kind, ms, 0, "", type(error).__name__, route, at=started))
             await self.conn.close()
             return False, None
         ms = (time.perf_counter() - started) * 1000
@@ -493,6 +494,7 @@ class Student:
                 timing.get("cpu"),
                 "immutable" in reply.headers.get("cache-control", "").lower(),
                 timing.get("app"),
+                started,
             )
         )
         return not error, payload
@@ -849,6 +851,15 @@ def spread(values: list[float]) -> dict[str, Any]:
     }
 
 
+def p95_by_window(samples: list[Sample], started: float, window_s: float) -> list[float | None]:
+    """p95 latency of the requests sent in each `window_s` of the run (the page-open ramp is
+    the first window): shows whether a run's p95 is a burst or the steady state."""
+    windows: dict[int, list[float]] = defaultdict(list)
+    for s in samples:
+        windows[max(0, int((s.at - started) // window_s))].append(s.ms)
+    return [_ms(percentile(windows[i], 95)) for i in range(max(windows, default=-1) + 1)]
+
+
 def summarize(
     samples: list[Sample], interactions: list[Interaction], elapsed: float
 ) -> dict[str, Any]:
@@ -931,6 +942,7 @@ class LoopLag:
     def __init__(self, interval: float = 0.05, limit: int = 100_000) -> None:
         self.interval, self.limit = interval, limit
         self.lags_ms: list[float] = []
+        self.woke_at: list[float] = []
         self._task: asyncio.Task | None = None
 
     async def _watch(self) -> None:
@@ -938,7 +950,8 @@ class LoopLag:
             before = time.perf_counter()
             await asyncio.sleep(self.interval)
             if len(self.lags_ms) < self.limit:
-                self.lags_ms.append((time.perf_counter() - before - self.interval) * 1000)
+                self.woke_at.append(time.perf_counter())
+                self.lags_ms.append((self.woke_at[-1] - before - self.interval) * 1000)
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._watch())
@@ -946,9 +959,13 @@ class LoopLag:
     def stop(self) -> dict[str, Any]:
         if self._task is not None:
             self._task.cancel()
+        windows: dict[int, list[float]] = defaultdict(list)
+        for at, lag in zip(self.woke_at, self.lags_ms, strict=True):
+            windows[int((at - self.woke_at[0]) // 5.0)].append(lag)
         return {
             "p95": _ms(percentile(self.lags_ms, 95)),
             "max": _ms(max(self.lags_ms, default=float("nan"))),
+            "p95_by_5s": [_ms(percentile(windows[i], 95)) for i in sorted(windows)],
         }
 
 
@@ -1091,6 +1108,7 @@ async def run_students(
         "students": students,
         "seconds": round(elapsed, 1),
         **summarize(recorder.samples, recorder.interactions, elapsed),
+        "p95_ms_by_5s": p95_by_window(recorder.samples, started, 5.0),
         "late_actions": late,
         "driver_notes": dict(recorder.notes.most_common(10)),
         "client_cpu_s": round(_client_cpu() - client_cpu0, 1),

@@ -474,3 +474,13 @@ def test_a_204_on_a_kept_alive_connection_is_read_without_waiting_for_close() ->
     (statuses_and_bodies, elapsed) = outcome[0]
     assert statuses_and_bodies == [204, 200, b"", b"ok"]
     assert elapsed < 2.0  # not the server's keep-alive wait
+
+
+def test_p95_by_window_splits_the_run_by_when_each_request_was_sent() -> None:
+    from benchmarks.load import Sample, p95_by_window
+
+    t0 = 100.0
+    samples = [Sample("lab_lr", ms, 200, "", at=t0 + at) for at, ms in ((0.5, 900.0), (1, 800.0))]
+    samples += [Sample("lab_lr", float(ms), 200, "", at=t0 + 11 + ms / 100) for ms in range(20)]
+    assert p95_by_window(samples, t0, 5.0) == [900.0, None, 18.0]  # nearest rank of 0..19
+    assert p95_by_window([], t0, 5.0) == []

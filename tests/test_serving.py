@@ -929,3 +929,81 @@ def test_response_cache_with_redis_down_computes_and_logs_once(caplog):
     assert [r.headers[CACHE_HEADER] for r in responses] == ["error"] * 4
     assert server.config["CALLS"] == 4
     assert len([r for r in caplog.records if "unavailable" in r.getMessage()]) == 1
+
+
+_THREADING_PROBE = """
+import hashlib, json, os, sys
+import numpy as np
+import app  # create_app(): LOSSVIZ_XLA_SINGLE_THREAD decides
+from jax._src import xla_bridge
+import optimizers, playground
+
+runs = optimizers.trajectories(
+    "himmelblau", start=(0.0, -1.0), steps=300,
+    configs=[optimizers.OptimizerConfig("gd", lr=0.005), optimizers.OptimizerConfig("adam", lr=0.05)],
+)
+run = playground.train(playground.PlaygroundConfig(dataset="xor", epochs=60))
+digest = hashlib.sha256()
+for part in [*(r.path for r in runs), run.train_loss, run.grad_norms]:
+    digest.update(np.ascontiguousarray(part).tobytes())
+print(json.dumps({
+    "xla_flags": os.environ.get("XLA_FLAGS", ""),
+    "async_dispatch": xla_bridge._CPU_ENABLE_ASYNC_DISPATCH.value,
+    "numbers": digest.hexdigest(),
+}))
+"""
+
+
+def _threading_probe(single_thread: str) -> dict:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "LOSSVIZ_XLA_SINGLE_THREAD": single_thread, "LOSSVIZ_WARMUP": "off"}
+    env.pop("XLA_FLAGS", None)
+    done = subprocess.run(
+        [sys.executable, "-c", _THREADING_PROBE],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=240,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_server_computes_on_request_threads_with_the_same_numbers() -> None:
+    """LOSSVIZ_XLA_SINGLE_THREAD=1 (the default): no XLA thread pool, no async dispatch, and
+    the lab's and the playground's numbers are bit for bit what XLA's own pool computes."""
+    one = _threading_probe("1")
+    pooled = _threading_probe("0")
+    assert one["xla_flags"] == "--xla_cpu_multi_thread_eigen=false"
+    assert one["async_dispatch"] is False
+    assert pooled["xla_flags"] == "" and pooled["async_dispatch"] is True
+    assert one["numbers"] == pooled["numbers"]
+
+
+def test_single_thread_flag_joins_the_flags_already_set_and_never_overrides_one() -> None:
+    from jax_config import SINGLE_THREAD_XLA_FLAG, single_thread_xla_flags
+
+    assert single_thread_xla_flags("") == SINGLE_THREAD_XLA_FLAG
+    assert single_thread_xla_flags("  --xla_dump_to=/tmp/x ") == (
+        f"--xla_dump_to=/tmp/x {SINGLE_THREAD_XLA_FLAG}"
+    )
+    mine = "--xla_cpu_multi_thread_eigen=true --xla_dump_to=/tmp/x"
+    assert single_thread_xla_flags(mine) == mine
+
+
+def test_run_on_request_threads_is_refused_once_jax_has_started(monkeypatch) -> None:
+    import os
+
+    import jax.numpy as jnp
+
+    import jax_config
+
+    monkeypatch.setenv("XLA_FLAGS", "--xla_dump_to=/tmp/x")
+    jnp.ones(2).block_until_ready()  # the backend starts (if no earlier test started it)
+    assert jax_config.run_on_request_threads() is False
+    assert os.environ["XLA_FLAGS"] == "--xla_dump_to=/tmp/x"
