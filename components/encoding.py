@@ -90,22 +90,32 @@ class Delta8:
         count, width = frames.shape
         scales = np.zeros((count - 1, len(segments)), dtype=np.float32)
         steps = np.zeros((count - 1, width), dtype=np.int8)
-        # Per-column scale index, so one frame is a handful of vector operations.
+        # Per-column scale index, so one frame is a handful of vector operations; the segments
+        # tile the columns, so each one's peak is one `maximum.reduceat` in column order.
         column_segment = np.empty(width, dtype=np.intp)
         for index, (start, stop) in enumerate(segments):
             column_segment[start:stop] = index
+        in_column_order = sorted(range(len(segments)), key=lambda i: segments[i][0])
+        starts = np.array([segments[i][0] for i in in_column_order], dtype=np.intp)
+        to_segment_order = np.argsort(in_column_order)
+        frames64 = frames.astype(np.float64)
         reconstructed = frames[0].copy()
+        delta, per_column, q = np.empty(width), np.empty(width), np.empty(width)
+        increment = np.empty(width, dtype=np.float32)
         for t in range(1, count):
-            delta = frames[t].astype(np.float64) - reconstructed
-            peak = np.array([np.abs(delta[a:b]).max() for a, b in segments])
+            np.subtract(frames64[t], reconstructed, out=delta)  # float64: the exact residual
+            peak = np.maximum.reduceat(np.abs(delta), starts)[to_segment_order]
             scale = (peak / 127.0).astype(np.float32)
-            per_column = scale[column_segment].astype(np.float64)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                q = np.where(per_column > 0, np.rint(delta / per_column), 0.0)
-            q = np.clip(q, -127, 127).astype(np.int8)
+            scale_per_column = scale[column_segment]
+            per_column[:] = scale_per_column
+            q.fill(0.0)  # a segment with no change keeps scale 0 and steps 0
+            np.divide(delta, per_column, out=q, where=per_column > 0)
+            np.clip(np.rint(q, out=q), -127, 127, out=q)
             scales[t - 1] = scale
             steps[t - 1] = q
-            reconstructed = decode_step(reconstructed, scale[column_segment], q)
+            # decode_step, in place: ŵ_t = f32(ŵ_{t−1} + f32(s · q)), as the browser rounds.
+            np.multiply(scale_per_column, steps[t - 1], out=increment, casting="unsafe")
+            reconstructed = reconstructed + increment
         return cls(frames[0].copy(), scales, steps, segments)
 
     def decode(self) -> np.ndarray:
