@@ -60,14 +60,26 @@ def _drawn(frame: str = "LossViz.playground.state.run.S - 1") -> str:
     )
 
 
-def _get(url: str) -> tuple[int, int]:
-    """(bytes as sent with Accept-Encoding: gzip, bytes decoded) of one GET."""
-    with urlopen(Request(url, headers={"Accept-Encoding": "gzip"}), timeout=300) as response:
-        body = response.read()
-        sent = len(body)
-        if response.headers.get("Content-Encoding") == "gzip":
-            body = gzip.decompress(body)
-    return sent, len(body)
+def _get(url: str, deadline_s: float = 300.0) -> tuple[int, int]:
+    """(bytes as sent with Accept-Encoding: gzip, bytes decoded) of one run's container.
+
+    A heavy run answers 202 ("training", Retry-After) until the training lane has it: ask
+    again, as the page does, until the container (200) comes; anything else is an error."""
+    give_up = time.monotonic() + deadline_s
+    while True:
+        with urlopen(Request(url, headers={"Accept-Encoding": "gzip"}), timeout=300) as response:
+            body = response.read()
+            status, retry = response.status, response.headers.get("Retry-After", "1")
+            encoding = response.headers.get("Content-Encoding")
+        if status == 200:
+            sent = len(body)
+            decoded = gzip.decompress(body) if encoding == "gzip" else body
+            if not decoded.startswith(b"LVZ1"):
+                raise RuntimeError(f"{url}: not a run container ({decoded[:60]!r})")
+            return sent, len(decoded)
+        if status != 202 or time.monotonic() > give_up:
+            raise RuntimeError(f"{url}: HTTP {status} ({body[:120]!r})")
+        time.sleep(min(5.0, max(0.2, float(retry))))
 
 
 def _run_url(page, base_url: str, query: str) -> str:
