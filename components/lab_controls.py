@@ -2,8 +2,9 @@
 
 Every input carries the id {"type": "lab-field", "key": <key>} where key is the settings
 vocabulary (settings/optimizer_lab.py): "steps", "gd.lr", "adam.beta1"… Schedule parameters
-are per schedule ("gd.inverse_time.decay_rate"), so switching schedules keeps each one's value.
-Specs are passed in by the page (this module imports no engine).
+name their schedule ("gd.inverse_time.decay_rate"): a row holds only its chosen schedule's, and
+until the server's new row arrives the old schedule's boxes cannot be read as the new one's
+(a newly chosen schedule starts at its defaults). Specs are passed in by the page (this module imports no engine).
 """
 
 from __future__ import annotations
@@ -246,6 +247,39 @@ def choice_input(
     )
 
 
+# The schedule parameters' cell is this child of a row (views/lab_panels.py replaces only it
+# when the row's schedule changes).
+SCHEDULE_CELL = 3
+
+
+def schedule_cell(prefix: str, label: str, schedule: Any, values: Mapping[str, str]) -> html.Span:
+    """The boxes of the chosen schedule's parameters, or a dash when it has none.
+
+    Only the chosen schedule's are in the page (the server re-sends this cell when the row's
+    schedule changes): eight schedules' hidden boxes per row were two thirds of the table's
+    bytes and of the fields Dash matches on every change.
+    """
+    inputs = [
+        text_input(
+            f"{prefix}.{schedule.id}.{p.name}",
+            values.get(f"{prefix}.{schedule.id}.{p.name}", _fmt(p.default)),
+            label=f"{label}: {p.label}",
+            width="4.2rem",
+            title=f"{p.label}: {_fmt(p.minimum)} to {_fmt(p.maximum)}",
+            symbol=plain_symbol(p.latex),
+        )
+        for p in schedule.parameters
+    ]
+    return html.Span(
+        html.Span(
+            inputs or [html.Span("—", className="muted")],
+            className="schedule-params",
+            **{"data-opt": prefix, "data-schedule": schedule.id},
+        ),
+        className="schedule-cell",
+    )
+
+
 def _optimizer_row(
     row: TableRow,
     schedules: Sequence[Any],
@@ -253,31 +287,13 @@ def _optimizer_row(
     titles: Mapping[str, str],
     can_add: bool,
 ) -> html.Div:
+    """One row of the table: enable, LR (box and log slider), schedule and the chosen
+    schedule's parameters, advanced hyperparameters, the row buttons, the stability line."""
     spec, prefix, color, label = row.spec, row.key, row.color, row.label
     enabled = values[f"{prefix}.on"] == "1"
     schedule = values[f"{prefix}.schedule"]
     lr = spec.learning_rate
-    schedule_params = []
-    for sched in schedules:
-        inputs = [
-            text_input(
-                f"{prefix}.{sched.id}.{p.name}",
-                values.get(f"{prefix}.{sched.id}.{p.name}", _fmt(p.default)),
-                label=f"{label}: {p.label}",
-                width="4.2rem",
-                title=f"{p.label}: {_fmt(p.minimum)} to {_fmt(p.maximum)}",
-                symbol=plain_symbol(p.latex),
-            )
-            for p in sched.parameters
-        ]
-        schedule_params.append(
-            html.Span(
-                inputs or [html.Span("—", className="muted")],
-                className="schedule-params",
-                **{"data-opt": prefix, "data-schedule": sched.id},
-                hidden=sched.id != schedule,
-            )
-        )
+    chosen = next(s for s in schedules if s.id == schedule)
     advanced = [
         choice_input(f"{prefix}.{p.name}", values[f"{prefix}.{p.name}"], p, label, titles)
         if getattr(p, "choices", ())
@@ -352,7 +368,7 @@ def _optimizer_row(
                 searchable=False,
                 className="schedule-dropdown",
             ),
-            html.Span(schedule_params, className="schedule-cell"),
+            schedule_cell(prefix, label, chosen, values),  # child SCHEDULE_CELL
             html.Details(
                 [
                     html.Summary("α, β, ε…" if advanced else "—"),

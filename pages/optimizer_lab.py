@@ -51,6 +51,7 @@ from views.lab_panels import (
     equations,
     message_list,
     table,
+    table_update,
 )
 from views.lab_store import (
     apply_row_op,
@@ -138,7 +139,7 @@ EQUATION_OUTPUTS = [Output(ident, prop) for ident, prop in EQUATION_PARTS]
 def update_lab(controls, row_op, data, shown_invalid):  # type: ignore[no-untyped-def]
     """Controls (or a row button) → validated settings → the store naming what to fetch, and
     what changed in the text panels (formula and note with the landscape; the equations'
-    parts; the table when rows were added or removed).
+    parts; the table when rows were added or removed, a row when its schedule changed).
 
     Whatever the page shows already is not sent again (no_update): every prop Dash sets costs
     the browser a re-render and a pass over the callback graph. The w₁, w₂ boxes follow the
@@ -167,7 +168,6 @@ def update_lab(controls, row_op, data, shown_invalid):  # type: ignore[no-untype
     keep_link_messages = was_invalid == ["link"] and not invalid and settings == previous
     quiet = keep_link_messages or (not invalid and was_invalid == [])
     landscape_changed = settings.landscape != previous.landscape
-    rows_changed = [o.id for o in settings.optimizers] != [o.id for o in previous.optimizers]
     landscape = get_landscape(settings.landscape)
     return (
         dash.no_update if settings == previous else lab_data(settings),
@@ -175,7 +175,7 @@ def update_lab(controls, row_op, data, shown_invalid):  # type: ignore[no-untype
         dash.no_update if keep_link_messages or invalid == was_invalid else invalid,
         landscape.latex if landscape_changed else dash.no_update,
         landscape.note if landscape_changed else dash.no_update,
-        table(settings) if rows_changed else dash.no_update,
+        table_update(settings, previous),
         *equation_updates(settings, previous),
     )
 

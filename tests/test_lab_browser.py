@@ -677,3 +677,34 @@ def test_the_learning_rate_chart_marks_the_stability_limit(page, live_server):
         assert dash == "dot" and ys == pytest.approx([2 / 160] * 3, rel=1e-5), name
     # Momentum (α = 0.9): 2(1 + α)/160.
     assert limits[2][2] == pytest.approx([2 * 1.9 / 160] * 3, rel=1e-5)
+
+
+def test_choosing_a_schedule_brings_its_boxes(page, live_server):
+    """Each row holds its chosen schedule's boxes only: choosing step decay for GD puts its
+    factor and interval boxes in GD's row (at their defaults), and what is typed there reaches
+    the run and the link."""
+    page.goto(f"{live_server}/optimizers")
+    wait_drawn(page)
+    assert page.locator(f"{field('gd.step.factor')}").count() == 0
+    page.click(".opt-row[data-opt='gd'] .schedule-dropdown")
+    page.click("[role='option']:has-text('Step decay')")
+    factor = page.locator(field("gd.step.factor"))
+    factor.wait_for(timeout=30_000)
+    assert factor.input_value() == "0.5"
+    assert page.locator(field("gd.step.every")).input_value() == "100"
+    cell = page.locator(".opt-row[data-opt='gd'] .schedule-params")
+    assert cell.get_attribute("data-schedule") == "step"
+    factor.fill("0.3")
+    factor.press("Enter")
+    page.wait_for_function("() => location.search.includes('gd.factor=0.3')", timeout=30_000)
+    wait_drawn(page)
+    # Another row's cell is untouched; back to constant, GD's boxes go.
+    assert page.locator(".opt-row[data-opt='adam'] .schedule-params").get_attribute(
+        "data-schedule"
+    ) == "constant"
+    page.click(".opt-row[data-opt='gd'] .schedule-dropdown")
+    page.click("[role='option']:has-text('Constant')")
+    page.wait_for_function(
+        """(sel) => !document.querySelector(sel)""", arg=field("gd.step.factor"), timeout=30_000
+    )
+    page.wait_for_function("() => !location.search.includes('gd.schedule')", timeout=30_000)

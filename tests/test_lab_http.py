@@ -5,6 +5,7 @@ the run endpoint `GET /api/lab/run.bin` those URLs point at."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from urllib.parse import parse_qsl, urlsplit
 
@@ -202,7 +203,33 @@ def test_the_equations_send_only_what_changed(client):
     schedule = json.dumps(body[eq_key("gd", "schedule")]["children"], ensure_ascii=False)
     assert "Exponential" in schedule and "e^{-k" in schedule
     assert "\\sigma" in json.dumps(body["lab-gradient"]["children"])
+    # The new schedule's parameter boxes come as one patch of GD's row (its own test below).
+    table_patch = body.pop("lab-table")["children"]
+    assert len(json.dumps(table_patch)) <= 1024
     assert len(json.dumps(body)) <= CALLBACK_BUDGET
+
+
+def test_a_schedule_change_sends_only_that_rows_parameter_boxes(client):
+    """The table holds each row's chosen schedule's boxes only; choosing another sends that
+    row's schedule cell (a Patch), at the schedule's defaults, and nothing else of the table."""
+    values = default_field_values()
+    assert not [k for k in values if k.startswith("gd.step.")]  # not chosen: not in the page
+    data = first_data(client)
+    values["gd.schedule"] = "step"
+    response = call(client, values, data, "gd.schedule")
+    # The store, the equations' schedule line and ≤ 1 KB of boxes.
+    assert len(response.data) <= CALLBACK_BUDGET + 1024, len(response.data)
+    body = response_of(response)
+    patch = body["lab-table"]["children"]
+    assert patch["__dash_patch_update"] == "__dash_patch_update"
+    (operation,) = patch["operations"]
+    gd_row = 1 + [row["id"] for row in body["lab-data"]["data"]["rows"]].index("gd")
+    assert operation["operation"] == "Assign"
+    assert operation["location"] == ["props", "children", gd_row, "props", "children", 3]
+    cell = json.dumps(operation["params"]["value"])
+    keys = re.findall(r'"key": "([^"]+)"', cell)
+    assert keys == ["gd.step.factor", "gd.step.every"]
+    assert '"value": "0.5"' in cell and '"value": "100"' in cell  # the schedule's defaults
 
 
 def test_landscape_change_sends_its_formula_and_new_urls(client):

@@ -13,7 +13,13 @@ from typing import Any
 import dash
 from dash import html
 
-from components.lab_controls import TableRow, optimizer_table, plain_symbol
+from components.lab_controls import (
+    SCHEDULE_CELL,
+    TableRow,
+    optimizer_table,
+    plain_symbol,
+    schedule_cell,
+)
 from components.lab_equations import (
     GRADIENT_ID,
     NONE_ID,
@@ -128,24 +134,20 @@ def message_list(messages: list[str] | dict[str, str]) -> list[html.Ul]:
 
 
 def control_values(settings: LabSettings) -> dict[str, str]:
-    """Text for every control, including the parameters of schedules not currently chosen."""
+    """Text for every control on the page: a row's schedule parameters are its chosen
+    schedule's, keyed by schedule ("gd.step.factor")."""
     flat = settings.to_flat()
     values = dict(flat)
     del values["rows"]  # the table's structure, not a control
     for row in settings.optimizers:
-        for schedule in SCHEDULES.values():
-            for parameter in schedule.parameters:
-                if schedule.id == row.schedule:
-                    text = flat[f"{row.id}.{parameter.name}"]
-                else:
-                    text = format_float(parameter.default)
-                values[f"{row.id}.{schedule.id}.{parameter.name}"] = text
+        for parameter in SCHEDULES[row.schedule].parameters:
+            flat_key = f"{row.id}.{parameter.name}"
+            values[f"{row.id}.{row.schedule}.{parameter.name}"] = values.pop(flat_key)
     return values
 
 
-def table(settings: LabSettings) -> html.Div:
-    """The optimizer table of `settings`' rows (re-sent only when rows are added or removed)."""
-    rows = [
+def _table_rows(settings: LabSettings) -> list[TableRow]:
+    return [
         TableRow(
             key=row.id,
             spec=OPTIMIZERS[row.rule],
@@ -155,9 +157,35 @@ def table(settings: LabSettings) -> html.Div:
         )
         for row in settings.optimizers
     ]
+
+
+def table(settings: LabSettings) -> html.Div:
+    """The optimizer table of `settings`' rows (re-sent whole only when rows are added or
+    removed; `table_update` otherwise)."""
     return optimizer_table(
-        rows,
+        _table_rows(settings),
         list(SCHEDULES.values()),
         control_values(settings),
         can_add=len(settings.copies) < MAX_COPIES,
     )
+
+
+def table_update(settings: LabSettings, previous: LabSettings) -> Any:
+    """What the table needs after a change from `previous`: all of it when rows were added or
+    removed; when only schedules changed, those rows' schedule cells (a Patch: the table's
+    header is its child 0, the rows follow); else nothing (no_update)."""
+    if [o.id for o in settings.optimizers] != [o.id for o in previous.optimizers]:
+        return table(settings)
+    changed = [
+        (i, row)
+        for i, (row, before) in enumerate(zip(settings.optimizers, previous.optimizers))
+        if row.schedule != before.schedule
+    ]
+    if not changed:
+        return dash.no_update
+    values = control_values(settings)
+    patch = dash.Patch()
+    for i, row in changed:
+        cell = schedule_cell(row.id, row.label, SCHEDULES[row.schedule], values)
+        patch["props"]["children"][1 + i]["props"]["children"][SCHEDULE_CELL] = cell
+    return patch

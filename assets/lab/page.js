@@ -2,9 +2,8 @@
  * The lab page's clientside callbacks (dash.ClientsideFunction("lossvizLab", name) in
  * pages/optimizer_lab.py):
  *   load(data)                   a new `lab-data` store: the address bar follows the settings
- *                                (no reload; the classroom keys hide= and present= stay), each
- *                                row shows its schedule's parameters, then fetch and draw
- *                                (assets/lab/main.js); the w₁, w₂ boxes show the start the
+ *                                (no reload; the classroom keys hide= and present= stay), then
+ *                                fetch and draw (assets/lab/main.js); the w₁, w₂ boxes show the start the
  *                                server settled on (a new landscape's own; "1.50" as "1.5").
  *                                One callback, not three: every clientside callback costs
  *                                Dash a pass over its callback graph.
@@ -20,19 +19,9 @@
   const clientside = (window.dash_clientside = window.dash_clientside || {});
   const noUpdate = () => window.dash_clientside.no_update;
 
-  /* Each row shows the parameters of its chosen schedule only (the server's choice). */
-  function showSchedules(rows) {
-    for (const row of rows || []) {
-      document.querySelectorAll(`.schedule-params[data-opt="${row.id}"]`).forEach((el) => {
-        el.hidden = el.dataset.schedule !== row.schedule;
-      });
-    }
-  }
-
   function load(data) {
     if (window.LossViz && window.LossViz.lab) window.LossViz.lab.load(data);
     syncUrl(data);
-    if (data && data.rows) showSchedules(data.rows);
     if (data && Array.isArray(data.start_text)) showStart(data.start_text);
     return noUpdate();
   }
