@@ -57,10 +57,19 @@ def _p(values: list[float], q: float) -> float:
     return round(float(np.percentile(values, q)), 2)
 
 
-def _get(client, url: str) -> tuple[int, int, float]:
-    """(raw bytes, bytes as sent with gzip, ms) of one data GET."""
+def _get(client, url: str, deadline_s: float = 300.0) -> tuple[int, int, float]:
+    """(raw bytes, bytes as sent with gzip, ms) of one data GET.
+
+    A heavy run answers 202 ("training", Retry-After) until the training lane has it: ask
+    again, as the page does, until the container (200) comes (the ms then include the wait);
+    anything else is an error."""
     start = time.perf_counter()
-    response = client.get(url, headers={"Accept-Encoding": "gzip"})
+    give_up = time.monotonic() + deadline_s
+    while True:
+        response = client.get(url, headers={"Accept-Encoding": "gzip"})
+        if response.status_code != 202 or time.monotonic() > give_up:
+            break
+        time.sleep(min(5.0, max(0.2, float(response.headers.get("Retry-After", "1")))))
     elapsed = (time.perf_counter() - start) * 1000
     assert response.status_code == 200, response.get_data(as_text=True)[:200]
     body = response.data
