@@ -699,9 +699,10 @@ def test_choosing_a_schedule_brings_its_boxes(page, live_server):
     page.wait_for_function("() => location.search.includes('gd.factor=0.3')", timeout=30_000)
     wait_drawn(page)
     # Another row's cell is untouched; back to constant, GD's boxes go.
-    assert page.locator(".opt-row[data-opt='adam'] .schedule-params").get_attribute(
-        "data-schedule"
-    ) == "constant"
+    assert (
+        page.locator(".opt-row[data-opt='adam'] .schedule-params").get_attribute("data-schedule")
+        == "constant"
+    )
     page.click(".opt-row[data-opt='gd'] .schedule-dropdown")
     page.click("[role='option']:has-text('Constant')")
     page.wait_for_function(

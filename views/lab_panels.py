@@ -178,7 +178,9 @@ def table_update(settings: LabSettings, previous: LabSettings) -> Any:
         return table(settings)
     changed = [
         (i, row)
-        for i, (row, before) in enumerate(zip(settings.optimizers, previous.optimizers))
+        for i, (row, before) in enumerate(
+            zip(settings.optimizers, previous.optimizers, strict=True)
+        )
         if row.schedule != before.schedule
     ]
     if not changed:
