@@ -468,6 +468,18 @@ def tab_toggle(value: str) -> dcc.RadioItems:
     )
 
 
+def controls_toggle() -> html.Button:
+    """Shows or hides the controls column where it gives way to the plots (presentation mode
+    on a short screen: assets/playground.css, assets/playground/controls_drawer.js); hidden
+    elsewhere."""
+    return html.Button(
+        "☰ Controls",
+        className="pg-controls-toggle",
+        title="Show or hide the controls (Esc hides them)",
+        **{"aria-controls": "pg-controls", "aria-expanded": "false"},
+    )
+
+
 def stats_block() -> html.Div:
     """Big numbers and the early-stopping sentence (filled by assets/playground/stats.js every
     frame)."""

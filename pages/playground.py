@@ -38,6 +38,7 @@ from flask import has_request_context
 from components.playground_controls import (
     control_id,
     controls_panel,
+    controls_toggle,
     hp_id,
     node_legend,
     sp_id,
@@ -124,7 +125,10 @@ def layout(**query: Any) -> html.Div:
                     ),
                     html.Div(
                         [
-                            html.Div(tab_toggle(settings.tab), className="pg-tabbar"),
+                            html.Div(
+                                [tab_toggle(settings.tab), controls_toggle()],
+                                className="pg-tabbar",
+                            ),
                             html.Div(
                                 [
                                     train_panel(

@@ -50,6 +50,8 @@ PAGES = {
             ".pg-tab-train .pg-playback .speed",
             ".pg-label",
             ".pg-tabs > label",
+            ".pg-legend-item",
+            "#pg-network .annotation-text",  # the layer titles (they ran into the legend)
         ],
     },
 }
@@ -193,23 +195,9 @@ def test_texts_are_large_apart_and_whole(pages, name, size, present):
         assert not g["small"], g["small"]
 
 
-# The playground's network and boundary end above the window's bottom (assets/playground/fit.js),
-# but in presentation mode at 1280×720 (20 px text: a 640×360 screen's worth of room) the tiles
-# wrap to three rows and the boundary starts below the fold. It needs the controls column to
-# give way there; strict, so the mark must go then.
-PLAYGROUND_DOES_NOT_FIT = pytest.mark.xfail(
-    strict=True, reason="playground, presentation mode, 1280×720: no room (issue 10 part 1, open)"
-)
-FIT_CASES = [
-    pytest.param(
-        *case.values,
-        id=case.id,
-        marks=PLAYGROUND_DOES_NOT_FIT
-        if case.values[0] == "playground" and case.values[1][1] < 1000 and case.values[2]
-        else (),
-    )
-    for case in CASES
-]
+# The playground's network and boundary end above the window's bottom (assets/playground/fit.js);
+# in presentation mode on a short screen the controls column gives way (a drawer) for it.
+FIT_CASES = CASES
 
 
 @pytest.mark.parametrize(("name", "size", "present"), FIT_CASES)
@@ -314,6 +302,7 @@ def test_full_screen_gives_the_playground_boundary_the_screen(pages):
     page.bring_to_front()
     page.set_viewport_size({"width": 1280, "height": 720})
     page.evaluate("() => LossViz.setPresentation(false)")
+    settle(page, PAGES["playground"]["bar"])  # the refits of leaving presentation mode are done
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     before = page.evaluate(BOUNDARY_SIZE)
     page.keyboard.press("f")
@@ -328,3 +317,29 @@ def test_full_screen_gives_the_playground_boundary_the_screen(pages):
     # Its own size again (no explicit size if it had none: the page's CSS sizes it).
     page.wait_for_function(f"() => ({BOUNDARY_SIZE})().plot === {before['plot']}", timeout=5000)
     assert page.evaluate(BOUNDARY_SIZE)["height"] == before["height"]
+
+
+def test_the_playgrounds_controls_are_a_drawer_on_a_short_projector(pages):
+    """Presentation mode at 1280×720: the controls column gives way to the plots; "☰ Controls"
+    opens it over the network panel (the boundary stays in view), an initialization chosen
+    there retrains, and Esc closes it. At 1920×1080 the column is back and the button hidden."""
+    page = pages["playground"]
+    g = show(page, "playground", (1280, 720), True)
+    toggle = page.locator(".pg-controls-toggle")
+    assert toggle.is_visible() and not page.locator("#pg-controls").is_visible()
+    toggle.click()
+    assert page.locator("#pg-controls").is_visible()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    drawer = page.locator("#pg-controls").bounding_box()
+    assert drawer["x"] + drawer["width"] <= g["plot"]["left"]  # the boundary stays in view
+    page.locator("#pg-controls label:has-text('Too large')").click()
+    page.wait_for_function("() => location.search.includes('init=too_large')", timeout=30_000)
+    page.keyboard.press("Escape")
+    assert not page.locator("#pg-controls").is_visible()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.click()  # back to the default, for the other tests on this page
+    page.locator("#pg-controls label:has-text('Appropriate')").click()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !location.search.includes('init=too_large')", timeout=30_000)
+    show(page, "playground", (1920, 1080), True)
+    assert not toggle.is_visible() and page.locator("#pg-controls").is_visible()

@@ -120,10 +120,10 @@
     });
     const top = Math.max(...run.layers.map((s) => (s - 1) / 2));
     const span = Math.max(top, 1);
-    const annotations = layerAnnotations(run.layers, plotWidth(), top);
+    const titles = layerTitles(run.layers, plotWidth());
     const layout = {
       height,
-      margin: { l: 10, r: 10, t: 10, b: 10 },
+      margin: { l: 10, r: 10, t: titles.margin, b: 10 },
       font: { family: pg.style.FONT.family },
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "rgba(0,0,0,0)",
@@ -131,10 +131,10 @@
       hoverlabel: { font: { size: 15 } },
       dragmode: false,
       showlegend: false,
-      annotations,
-      meta: { layers: run.layers.slice(), top }, // what refitTitles() reads
+      annotations: titles.annotations,
+      meta: { layers: run.layers.slice() }, // what refitTitles() reads
       xaxis: { visible: false, range: [-0.45, run.L + 0.45], fixedrange: true },
-      yaxis: { visible: false, range: [-span - 0.7, span + 2.0], fixedrange: true },
+      yaxis: { visible: false, range: [-span - 0.7, span + 0.7], fixedrange: true },
     };
     const traces = { links: styles.length, hover: styles.length, nodes: styles.length + 1, ring: styles.length + 2 };
     const links = linkData(run, spec, k, view);
@@ -214,18 +214,30 @@
     return { wording: tightest, size };
   }
 
-  function layerAnnotations(layers, width, top) {
+  /* The titles sit in the top margin, anchored to the paper, and the margin is as tall as
+   * their two lines: in data units above the nodes (as before) they ran into the legend above
+   * the figure when presentation mode made them 20 px and the fitted figure short. */
+  function titleMargin(size) {
+    return Math.ceil(size * (1 + SUB_SCALE) * 1.3) + 8;
+  }
+
+  /* Annotations (one title per column) and the top margin that holds them. */
+  function layerTitles(layers, width) {
     const L = layers.length - 1;
     const column = width > 0 ? width / (L + 2 * X_PAD) : 0; // px between column centres
     const { wording, size } = chooseTitles(layers, column);
-    return wording.map(([title, subtitle], layer) => ({
+    const annotations = wording.map(([title, subtitle], layer) => ({
       x: layer,
-      y: top + 0.75,
+      xref: "x",
+      y: 1,
+      yref: "paper",
+      yanchor: "bottom",
+      yshift: 2,
       text: `${title}<br><span style='font-size:${SUB_SCALE}em'>${subtitle}</span>`,
       showarrow: false,
-      yanchor: "bottom",
       font: { size, color: pg.style.INK },
     }));
+    return { annotations, margin: titleMargin(size) };
   }
 
   /* The titles again for the figure's current width (after a resize or a change of mode). */
@@ -233,9 +245,11 @@
     const Plotly = window.Plotly;
     const meta = gd && gd.layout && gd.layout.meta;
     if (!Plotly || !meta || !meta.layers) return;
-    const annotations = layerAnnotations(meta.layers, plotWidth(gd), meta.top);
+    const { annotations, margin } = layerTitles(meta.layers, plotWidth(gd));
     const now = (gd.layout.annotations || []).map((a) => `${a.text}|${a.font && a.font.size}`).join();
-    if (now !== annotations.map((a) => `${a.text}|${a.font.size}`).join()) Plotly.relayout(gd, { annotations });
+    if (now !== annotations.map((a) => `${a.text}|${a.font.size}`).join()) {
+      Plotly.relayout(gd, { annotations, "margin.t": margin });
+    }
   }
 
   let pendingTitles = 0;
@@ -358,5 +372,5 @@
     return [rect.left + adapter.axis(gd, "xaxis").toPixel(x), rect.top + adapter.axis(gd, "yaxis").toPixel(y)];
   }
 
-  pg.network = { geometry, bucket, figure, draw, ring, nodePixel, redraw, refitTitles, layerAnnotations };
+  pg.network = { geometry, bucket, figure, draw, ring, nodePixel, redraw, refitTitles, layerTitles };
 })();
