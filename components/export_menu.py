@@ -1,5 +1,5 @@
-"""The export menu of a page's main view: a picture at projector resolution (PNG, SVG) and the
-numbers behind it (CSV). Everything happens in the browser (assets/core/export.js): the
+"""The export menu of a page's main view: a picture at projector resolution (PNG, SVG), the
+numbers behind it (CSV) and, where the page can, a web page that plays the view offline (HTML). Everything happens in the browser (assets/core/export.js): the
 buttons only name the page's exporter."""
 
 from __future__ import annotations
@@ -7,12 +7,15 @@ from __future__ import annotations
 from dash import html
 
 KINDS = {"png": "Picture (PNG)", "svg": "Picture (SVG)", "csv": "Numbers (CSV)"}
+OFFLINE_LABEL = "Page that plays offline (HTML)"
 
 
-def export_menu(exporter: str, csv_label: str = "Numbers (CSV)") -> html.Details:
+def export_menu(
+    exporter: str, csv_label: str = "Numbers (CSV)", offline: bool = False
+) -> html.Details:
     """A small "Export" menu for `LossViz.exporters[exporter]`; `csv_label` says what the CSV
-    holds ("Paths (CSV)")."""
-    labels = {**KINDS, "csv": csv_label}
+    holds ("Paths (CSV)"); `offline` adds the HTML page (the exporter has `offline()`)."""
+    labels = {**KINDS, "csv": csv_label, **({"html": OFFLINE_LABEL} if offline else {})}
     return html.Details(
         [
             html.Summary("Export", title="Save this view as a picture or its numbers as CSV"),

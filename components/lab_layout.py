@@ -81,7 +81,7 @@ def landscape_panel(
                         ),
                         **{"data-group": "view"},
                     ),
-                    export_menu("lab", csv_label="Paths (CSV)"),
+                    export_menu("lab", csv_label="Paths (CSV)", offline=True),
                 ],
                 className="landscape-bar",
             ),

@@ -126,3 +126,79 @@ def test_the_playground_exports_its_curves_and_boundary_and_drags_its_rate(page,
     )
     rate = float(page.input_value("#pg-lr"))
     assert rate == pytest.approx(10 ** float(slider.input_value()), rel=0.01)
+
+
+OFFLINE_BUDGET_BYTES = 2_000_000  # issue 10: an export of a lab view ≤ 2 MB
+
+
+def _drawn_pixels(page) -> int:
+    """Pixels the offline page's path canvas has painted (alpha > 0)."""
+    return page.evaluate(
+        """() => {
+            const c = document.getElementById('paths');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0;
+            for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+            return n;
+        }"""
+    )
+
+
+def test_the_offline_page_opens_from_disk_without_a_network_and_plays_to_the_end(
+    page, live_server, browser, tmp_path
+):
+    settings = _lab_settings()
+    _open_lab(page, live_server, settings.to_query())
+    requests = len(page.watch.callback_requests)
+    saved = save(page, "html")
+    assert len(page.watch.callback_requests) == requests  # made in the browser
+    assert len(saved) <= OFFLINE_BUDGET_BYTES, f"{len(saved)} bytes"
+    text = saved.decode("utf-8")
+    assert "<script src" not in text and "<link" not in text  # everything inlined
+    assert "data:image/jpeg;base64," in text
+    path = tmp_path / "lab-rosenbrock.html"
+    path.write_bytes(saved)
+
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context.set_offline(True)
+    fetched: list[str] = []
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(("file:", "data:"))
+            else (fetched.append(route.request.url), route.abort())
+        ),
+    )
+    offline = context.new_page()
+    errors: list[str] = []
+    offline.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    offline.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        offline.goto(path.as_uri())
+        counter = offline.locator("#counter")
+        steps = settings.steps
+        assert counter.inner_text() == f"Step {steps} / {steps}"  # opens on the whole run
+        assert offline.locator(".legend li strong").all_inner_texts() == [
+            "Gradient descent",
+            "Adam",
+        ]
+        assert all(t.startswith("J = ") for t in offline.locator("[data-cost]").all_inner_texts())
+        whole = _drawn_pixels(offline)
+        offline.keyboard.press("Home")
+        assert counter.inner_text() == f"Step 0 / {steps}"
+        start = _drawn_pixels(offline)
+        assert start < whole / 3  # at step 0 only the heads are drawn
+        offline.click("#play")
+        offline.wait_for_function(
+            f"() => document.getElementById('counter').textContent === 'Step {steps} / {steps}'",
+            timeout=20_000,
+        )
+        assert offline.locator("#play").inner_text().endswith("Play")  # stopped at the end
+        assert _drawn_pixels(offline) == whole  # the same picture as the whole run
+        offline.fill("#scrub", "100")  # the scrubber seeks
+        assert counter.inner_text() == f"Step 100 / {steps}"
+        assert start < _drawn_pixels(offline) < whole
+    finally:
+        context.close()
+    assert fetched == [] and errors == []

@@ -1,10 +1,12 @@
 /*
  * Exports, all in the browser (nothing asks the server): a picture of a page's main view at
- * projector resolution (PNG, or SVG) and its numbers as CSV.
+ * projector resolution (PNG, or SVG), its numbers as CSV, and (where the page's exporter has
+ * `offline()`) a web page that plays the view with no server (assets/core/offline_page.js).
  *
  * A page registers what it can export:
- *     LossViz.exporters.lab = {frame: () => element, name: () => "himmelblau", csv: () => ({columns, rows})};
- * and its layout marks the buttons: <button data-export="png|svg|csv" data-exporter="lab">.
+ *     LossViz.exporters.lab = {frame: () => element, name: () => "himmelblau", csv: () => ({columns, rows}),
+ *                              offline: async () => spec of LossViz.offlinePage.html (optional)};
+ * and its layout marks the buttons: <button data-export="png|svg|csv|html" data-exporter="lab">.
  *
  * A view may be several layers (the lab: a Plotly figure, its iso-lines on a canvas, the paths
  * in a second figure over them): the picture draws every Plotly figure and free canvas inside
@@ -65,10 +67,15 @@
     });
   }
 
-  async function picture(frame, format) {
+  /* The view in `frame` as one picture (a Blob). options: {width} in px (PICTURE_WIDTH),
+   * {type, quality} of a raster picture ("image/png"; "image/jpeg" is a tenth of the bytes),
+   * {figure(el)} what to draw for a Plotly figure (default the figure itself; a {data, layout}
+   * leaves parts out, e.g. the paths an offline page draws itself). */
+  async function picture(frame, format, options = {}) {
     const Plotly = window.Plotly;
     const box = frame.getBoundingClientRect();
-    const scale = PICTURE_WIDTH / Math.max(1, box.width);
+    const scale = (options.width || PICTURE_WIDTH) / Math.max(1, box.width);
+    const figureOf = options.figure || ((el) => el);
     const width = Math.round(box.width * scale);
     const height = Math.round(box.height * scale);
     const parts = [];
@@ -78,8 +85,8 @@
       if (el.tagName === "CANVAS") {
         parts.push({ kind: "canvas", place, src: el.toDataURL("image/png") });
       } else if (Plotly && el.layout) {
-        const options = { format, width: r.width, height: r.height, scale: format === "svg" ? 1 : scale };
-        parts.push({ kind: "figure", place, src: await Plotly.toImage(el, options) });
+        const size = { format, width: r.width, height: r.height, scale: format === "svg" ? 1 : scale };
+        parts.push({ kind: "figure", place, src: await Plotly.toImage(figureOf(el), size) });
       }
     }
     if (format === "svg") return new Blob([svgOf(parts, width, height, scale)], { type: "image/svg+xml" });
@@ -93,7 +100,7 @@
       const image = await loadImage(part.src);
       ctx.drawImage(image, part.place.x, part.place.y, part.place.w, part.place.h);
     }
-    return new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+    return new Promise((resolve) => canvas.toBlob(resolve, options.type || "image/png", options.quality));
   }
 
   /* One SVG: each figure's own SVG nested at its place (scaled), each canvas as an image. */
@@ -120,7 +127,11 @@
     const label = button.textContent;
     button.disabled = true;
     try {
-      if (kind === "csv") {
+      if (kind === "html") {
+        if (!exporter.offline) throw new Error("this view has no offline page");
+        const page = LossViz.offlinePage.html(await exporter.offline());
+        download(`${name}.html`, new Blob([page], { type: "text/html" }));
+      } else if (kind === "csv") {
         const table = exporter.csv && exporter.csv();
         if (!table) throw new Error("nothing to export yet");
         download(`${name}.csv`, new Blob([csvText(table.columns, table.rows)], { type: "text/csv" }));
