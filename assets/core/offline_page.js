@@ -10,8 +10,9 @@
  *     clip: {left, top, width, height},   the plot area in picture pixels (paths are cut there)
  *     steps,                              the last step (the scrubber runs 0..steps)
  *     lineWidth, headRadius,              in picture pixels
- *     paths: [{title, color, dash, px, py, cost}]   per path, each step's point in picture
- *                                         pixels (null where not finite) and its J
+ *     paths: [{title, color, dash, px, py, cost}]   per path: its dash pattern in px (null:
+ *                                         solid), each step's point in picture pixels (null
+ *                                         where not finite) and its J
  *   }
  *
  * The player below is one function with no outside names: it is written into the page as
@@ -66,7 +67,6 @@
     const counter = document.getElementById("counter");
     const speedMenu = document.getElementById("speed");
     const costs = Array.from(document.querySelectorAll("[data-cost]"));
-    const dashes = { dot: [1, 1], dash: [3, 3], longdash: [5, 5], dashdot: [3, 1, 1, 1], longdashdot: [5, 2, 1, 2] };
     const state = { frame: spec.steps, playing: false, last: 0, carry: 0 };
     const format = (v) => (Number.isFinite(v) ? Number(v).toPrecision(4) : "—");
 
@@ -76,8 +76,7 @@
       ctx.lineWidth = spec.lineWidth;
       ctx.lineJoin = "round";
       ctx.lineCap = "round";
-      const pattern = dashes[path.dash];
-      ctx.setLineDash(pattern ? pattern.map((v) => v * Math.max(3, spec.lineWidth)) : []);
+      ctx.setLineDash(path.dash || []);
       ctx.beginPath();
       let open = false;
       for (let i = 0; i < m; i++) {
@@ -174,7 +173,7 @@
     return paths
       .map(
         (path) =>
-          `<li><span class="swatch" style="border-top-color:${escapeHtml(path.color)};border-top-style:${path.dash === "solid" ? "solid" : "dashed"}"></span>` +
+          `<li><span class="swatch" style="border-top-color:${escapeHtml(path.color)};border-top-style:${path.dash ? "dashed" : "solid"}"></span>` +
           `<strong>${escapeHtml(path.title)}</strong> <span data-cost></span></li>`
       )
       .join("");

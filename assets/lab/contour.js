@@ -23,6 +23,7 @@
  *   baseLines(gd)                                   what the iso-line canvas shows (tests)
  *   drawOverlay(Plotly, gd, {landscape, rows, runs, start, frame})   the whole overlay at `frame`
  *   renderFrame(Plotly, gd, runs, k)                exact data for step k (data-only restyles)
+ *   dashPattern(dash, width)                        a named dash in px at line width w (Plotly's)
  *   measure(gd, runs) / reveal(geometry, runs, k)   playback without redraws: SVG line prefixes
  *                                                   and head positions (assets/core/plotly_adapter.js)
  */
@@ -644,6 +645,7 @@
     renderFrame,
     startShape,
     lineGeometry,
+    dashPattern,
     revealLine,
     revealArray,
     measure,

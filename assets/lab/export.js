@@ -98,7 +98,8 @@
           px[i] = ok ? pixel(dx + xa.toPixel(r.x[i])) : null;
           py[i] = ok ? pixel(dy + ya.toPixel(r.y[i])) : null;
         }
-        return { title: r.legendName, color: r.color, dash: r.dash, px, py, cost: Array.from(r.cost, (v) => float32(v)) };
+        const dash = LossViz.labContour.dashPattern(r.dash, sizes.line * scale); // as the lab draws it
+        return { title: r.legendName, color: r.color, dash, px, py, cost: Array.from(r.cost, (v) => float32(v)) };
       }),
     };
   }

@@ -8,7 +8,8 @@
   "use strict";
 
   function layoutOf(button) {
-    return button.closest(".pg-page") && button.closest(".pg-page").querySelector(".pg-layout");
+    const page = button.closest(".pg-page");
+    return page && page.querySelector(".pg-layout");
   }
 
   function setOpen(button, open) {
