@@ -184,6 +184,11 @@ def test_the_offline_page_opens_from_disk_without_a_network_and_plays_to_the_end
             "Adam",
         ]
         assert all(t.startswith("J = ") for t in offline.locator("[data-cost]").all_inner_texts())
+        for selector in (".view", "#play", "#scrub", ".legend"):  # fits a 1280x720 projector
+            box = offline.locator(selector).bounding_box()
+            assert box and box["y"] + box["height"] <= 720 and box["x"] + box["width"] <= 1280, (
+                selector
+            )
         whole = _drawn_pixels(offline)
         offline.keyboard.press("Home")
         assert counter.inner_text() == f"Step 0 / {steps}"

@@ -70,13 +70,15 @@
   /* The view in `frame` as one picture (a Blob). options: {width} in px (PICTURE_WIDTH),
    * {type, quality} of a raster picture ("image/png"; "image/jpeg" is a tenth of the bytes),
    * {figure(el)} what to draw for a Plotly figure (default the figure itself; a {data, layout}
-   * leaves parts out, e.g. the paths an offline page draws itself). */
+   * leaves parts out, e.g. the paths an offline page draws itself), {cropWidth} the frame's
+   * px to keep from its left edge (default all: e.g. without an empty legend column). */
   async function picture(frame, format, options = {}) {
     const Plotly = window.Plotly;
     const box = frame.getBoundingClientRect();
-    const scale = (options.width || PICTURE_WIDTH) / Math.max(1, box.width);
+    const kept = Math.max(1, Math.min(box.width, options.cropWidth || box.width));
+    const scale = (options.width || PICTURE_WIDTH) / kept;
     const figureOf = options.figure || ((el) => el);
-    const width = Math.round(box.width * scale);
+    const width = Math.round(kept * scale);
     const height = Math.round(box.height * scale);
     const parts = [];
     for (const el of layers(frame)) {

@@ -24,28 +24,33 @@
   const LossViz = (window.LossViz = window.LossViz || {});
 
   const SPEEDS = [0.25, 0.5, 1, 2, 5];
+  const RESERVED_REM = 10.75; // the window's height the picture leaves: heading, play bar, margins
 
   const STYLE = `
-    :root { color-scheme: light; }
-    body { margin: 0; font: 16px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+    :root { color-scheme: light; font-size: clamp(16px, 1.05vw, 22px); }
+    body { margin: 0; font: 1rem/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
       color: #1f2937; background: #f5f7fb; }
-    main { max-width: 1280px; margin: 0 auto; padding: 16px 20px 24px; }
+    main { max-width: 1680px; margin: 0 auto; padding: 16px 20px 24px; }
     h1 { font-size: 1.5rem; margin: 0 0 2px; }
     .sub { margin: 0 0 12px; color: #4b5563; }
+    .stage { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 12px 28px; }
+    /* The picture fits the window's height (room kept for the heading and the play bar), so
+       the view and its play bar show without scrolling on a 1280x720 projector. */
+    .player { flex: 0 1 auto; width: min(100%, calc((100vh - var(--reserved)) * var(--aspect))); min-width: 240px; }
     .view { position: relative; background: #fff; border: 1px solid #d0d7e2; border-radius: 8px;
       overflow: hidden; }
-    .view img, .view canvas { display: block; width: 100%; height: auto; }
-    .view canvas { position: absolute; left: 0; top: 0; height: 100%; }
-    .bar { display: flex; align-items: center; gap: 12px; flex-wrap: wrap; margin: 12px 0; }
+    .view img { display: block; width: 100%; height: auto; }
+    .view canvas { position: absolute; left: 0; top: 0; width: 100%; height: 100%; }
+    .bar { display: flex; align-items: center; gap: 12px; flex-wrap: wrap; margin: 12px 0 0; }
     .bar button { font: inherit; font-weight: 600; min-width: 6.5em; padding: 6px 14px;
       border: 1px solid #2563eb; border-radius: 6px; background: #2563eb; color: #fff; cursor: pointer; }
     .bar button:focus-visible, .bar input:focus-visible, .bar select:focus-visible
       { outline: 3px solid #f59e0b; outline-offset: 2px; }
-    .bar input[type=range] { flex: 1 1 240px; min-width: 160px; accent-color: #2563eb; }
+    .bar input[type=range] { flex: 1 1 160px; min-width: 120px; accent-color: #2563eb; }
     .bar select { font: inherit; padding: 4px; }
-    .counter { font-variant-numeric: tabular-nums; min-width: 9em; }
-    .legend { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 6px 22px; }
-    .legend li { display: flex; align-items: center; gap: 8px; font-variant-numeric: tabular-nums; }
+    .counter { font-variant-numeric: tabular-nums; min-width: 8.5em; }
+    .legend { flex: 1 1 14rem; list-style: none; padding: 0; margin: 0; display: flex; flex-direction: column; gap: 10px; }
+    .legend li { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; font-variant-numeric: tabular-nums; }
     .swatch { width: 28px; height: 0; border-top: 4px solid; }
     footer { margin-top: 16px; color: #6b7280; font-size: 0.875rem; }
     footer a { color: #2563eb; overflow-wrap: anywhere; }
@@ -195,6 +200,8 @@
 <main>
 <h1>${escapeHtml(spec.title)}</h1>
 <p class="sub">${escapeHtml(spec.subtitle)}</p>
+<div class="stage">
+<div class="player" style="--aspect:${(picture.width / picture.height).toFixed(4)};--reserved:${RESERVED_REM}rem">
 <div class="view">
 <img src="${picture.src}" width="${picture.width}" height="${picture.height}" alt="${escapeHtml(spec.title)}">
 <canvas id="paths" width="${picture.width}" height="${picture.height}" aria-hidden="true"></canvas>
@@ -205,7 +212,9 @@
 <span id="counter" class="counter" aria-live="off"></span>
 <label>Speed <select id="speed">${speeds}</select></label>
 </div>
+</div>
 <ul class="legend">${legendItems(spec.paths)}</ul>
+</div>
 <footer>Saved on ${saved}. Plays without a network: <kbd>Space</kbd> plays or pauses, <kbd>←</kbd> <kbd>→</kbd> step, <kbd>Home</kbd> <kbd>End</kbd> jump.
 Live page: <a href="${escapeHtml(spec.link)}">${escapeHtml(spec.link)}</a></footer>
 </main>

@@ -32,6 +32,7 @@
   }
 
   const OFFLINE_WIDTH = 1600; // px: sharp on a projector, a JPEG of ~0.3 MB
+  const CROP_MARGIN = 16; // frame px kept right of the colour bar
 
   const frameOf = () => document.querySelector(".landscape-frame");
 
@@ -41,6 +42,15 @@
     const first = LossViz.labContour.FIRST_PATH_TRACE;
     const data = gd.data.map((trace, i) => (i < first ? trace : { ...trace, x: [], y: [], customdata: [] }));
     return { data, layout: { ...gd.layout, showlegend: false } };
+  }
+
+  /* The frame's px up to its colour bar's right edge: the picture leaves out the legend's
+   * column (the offline page lists the paths itself). */
+  function keptWidth(frame) {
+    const box = frame.getBoundingClientRect();
+    const rights = Array.from(frame.querySelectorAll(".colorbar"), (el) => el.getBoundingClientRect().right - box.left);
+    const right = Math.max(0, ...rights.filter(Number.isFinite));
+    return right > 0 ? Math.min(box.width, right + CROP_MARGIN) : box.width;
   }
 
   function dataUrl(blob) {
@@ -67,13 +77,15 @@
     if (!xa || !ya || !area) throw new Error("the view is not drawn yet");
     const box = frame.getBoundingClientRect();
     const at = gd.getBoundingClientRect();
-    const scale = OFFLINE_WIDTH / Math.max(1, box.width);
+    const kept = keptWidth(frame);
+    const scale = OFFLINE_WIDTH / Math.max(1, kept);
     const dx = at.left - box.left;
     const dy = at.top - box.top;
     // 0.1 px is finer than the picture; far outside it (a diverged run) the clip hides the line.
     const pixel = (value) => (Number.isFinite(value) ? Math.round(Math.max(-1e6, Math.min(1e6, value * scale)) * 10) / 10 : null);
     const blob = await LossViz.exportPicture(frame, "png", {
       width: OFFLINE_WIDTH,
+      cropWidth: kept,
       type: "image/jpeg",
       quality: 0.88,
       figure: (el) => (el === gd ? stillOverlay(gd) : el),
@@ -85,7 +97,7 @@
       title: `${meta.title}: ${lab.runs.map((r) => r.title).join(", ")}`,
       subtitle: `${steps} steps from (${lab.data.start.map((v) => float32(v)).join(", ")}), saved from the optimizer lab`,
       link: window.location.href,
-      picture: { src: await dataUrl(blob), width: Math.round(box.width * scale), height: Math.round(box.height * scale) },
+      picture: { src: await dataUrl(blob), width: Math.round(kept * scale), height: Math.round(box.height * scale) },
       clip: { left: (dx + area.left) * scale, top: (dy + area.top) * scale, width: area.width * scale, height: area.height * scale },
       steps,
       lineWidth: sizes.line * scale,
