@@ -71,17 +71,28 @@ def _report_callback_error(error: Exception) -> None:
 
 def _navigation() -> html.Nav:
     # A page may give the bar a shorter label than its name (`nav_label=` in register_page).
-    links = [
-        dcc.Link(
-            page.get("nav_label", page["name"]), href=page["relative_path"], className="nav-link"
-        )
-        for page in dash.page_registry.values()
-        if page.get("nav", True)
-    ]
+    pages = [page for page in dash.page_registry.values() if page.get("nav", True)]
+
+    def links() -> list[dcc.Link]:
+        return [
+            dcc.Link(
+                page.get("nav_label", page["name"]),
+                href=page["relative_path"],
+                className="nav-link",
+            )
+            for page in pages
+        ]
+
     return html.Nav(
         [
             dcc.Link("Loss Landscape Lab", href="/", className="brand"),
-            html.Div(links, className="nav-links"),
+            html.Div(links(), className="nav-links"),
+            # The same links as a menu, shown instead of the row where the row does not fit
+            # (presentation mode up to 1500 px: 20 px text; assets/presentation.css).
+            html.Details(
+                [html.Summary("☰ Pages"), html.Div(links(), className="nav-pages-list")],
+                className="nav-pages",
+            ),
             html.Div(
                 [
                     copy_link_button(),

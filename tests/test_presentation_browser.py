@@ -343,3 +343,47 @@ def test_the_playgrounds_controls_are_a_drawer_on_a_short_projector(pages):
     page.wait_for_function("() => !location.search.includes('init=too_large')", timeout=30_000)
     show(page, "playground", (1920, 1080), True)
     assert not toggle.is_visible() and page.locator("#pg-controls").is_visible()
+
+
+NAV = """() => {
+    const row = document.querySelector('.top-nav .nav-links');
+    const menu = document.querySelector('.top-nav .nav-pages');
+    const shown = (el) => el.getBoundingClientRect().width > 0;
+    const edge = row.getBoundingClientRect().right;
+    return {
+        row: shown(row), menu: shown(menu),
+        cut: [...row.querySelectorAll('.nav-link')].filter((a) => shown(a))
+            .filter((a) => a.getBoundingClientRect().right > edge + 1).map((a) => a.textContent),
+        navHeight: document.querySelector('.top-nav').getBoundingClientRect().height,
+    };
+}"""
+
+
+@pytest.mark.parametrize(("name", "size", "present"), CASES)
+def test_the_navigation_shows_every_page_whole(pages, name, size, present):
+    """No page link is cut off at the bar's edge ("LR rang…" at 1280 in presentation mode): the
+    links fit one line, or the bar offers them as the "☰ Pages" menu instead."""
+    show(pages[name], name, size, present)
+    nav = pages[name].evaluate(NAV)
+    assert nav["row"] != nav["menu"], nav  # one of the two, never both
+    assert not nav["cut"], nav
+    assert nav["navHeight"] <= 70, nav  # one line
+
+
+def test_the_pages_menu_opens_a_page_and_closes(pages):
+    page = pages["lab"]
+    show(page, "lab", (1280, 720), True)
+    menu = page.locator(".top-nav .nav-pages")
+    assert menu.is_visible() and not page.locator(".top-nav .nav-links").is_visible()
+    menu.locator("summary").click()
+    links = menu.locator(".nav-link")
+    assert "LR range test" in links.all_inner_texts()
+    page.keyboard.press("Escape")  # Escape closes it
+    assert not links.first.is_visible()
+    menu.locator("summary").click()
+    menu.locator(".nav-link", has_text="Playground").click()
+    page.wait_for_url("**/playground**")
+    assert not links.first.is_visible()  # closed once the page is chosen
+    page.go_back()
+    page.wait_for_url("**/optimizers**")
+    wait_drawn(page)
