@@ -7,6 +7,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+from serving.api.thumbnails import thumbnails_url
 from views.gallery import (
     LAB_PATH,
     LR_RANGE_PATH,
@@ -21,10 +22,19 @@ dash.register_page(__name__, path="/", name="Home", title="Loss Landscape Lab", 
 
 
 # ---- layout -----------------------------------------------------------------------------------
-def _card(title: str, href: str, text: str, badge: str | None = None, **attrs: str) -> dcc.Link:
+def _card(
+    title: str,
+    href: str,
+    text: str,
+    badge: str | None = None,
+    thumb: str | None = None,
+    **attrs: str,
+) -> dcc.Link:
     children = [html.H3(title), html.P(text)]
     if badge:
         children.insert(0, html.Span(badge, className="card-badge"))
+    if thumb:  # the scenario's own picture, drawn by assets/home/thumbnails.js
+        children.insert(0, html.Canvas(className="card-thumb", **{"data-thumb": thumb}))
     card = html.Div(children, className="card", **attrs)
     return dcc.Link(card, href=href, className="card-link")
 
@@ -159,12 +169,14 @@ def layout(**_query: str) -> html.Div:
                         s.href,
                         s.sentence,
                         badges[s.path],
+                        thumb=s.id,
                         **{"data-scenario": s.id},
                     )
                     for s in scenarios()
                 ],
                 className="card-grid scenario-grid",
                 id="scenario-gallery",
+                **{"data-thumbnails": thumbnails_url()},
             ),
             _classroom_help(),
         ],

@@ -6,7 +6,7 @@ page (its callbacks and landscape grid, cached). Phase "background" (a daemon th
 CPU priority) holds everything else, in this order: the playground's default program bucket
 and its view programs, its bare page, the lab's programs over the whole landscape catalog, the
 playground's other buckets, every landscape's grid and default run (the lab opened on each
-landscape), and every preset of the home gallery (see `plan`, and FIRST_PHASE_PLAYGROUND for
+landscape), every preset of the home gallery and its card pictures (see `plan`, and FIRST_PHASE_PLAYGROUND for
 why the playground waits for the background).
 
 `start(server)` is what gunicorn's `post_worker_init` (after the fork, before the worker accepts
@@ -444,6 +444,23 @@ def _gallery(server: Any) -> Callable[[], str]:
     return step
 
 
+def _thumbnails(server: Any) -> Callable[[], str]:
+    """Draw the home gallery's card pictures once (serving/api/thumbnails.py) into the shared
+    cache, from the presets' programs the gallery step compiled."""
+
+    def step() -> str:
+        from serving.api.thumbnails import thumbnails_url
+
+        with server.test_request_context():
+            url = thumbnails_url()
+        response = server.test_client().get(url, headers={"Accept-Encoding": "gzip"})
+        if response.status_code not in (200, 202):  # 202: another worker is drawing them
+            raise RuntimeError(f"GET {url} answered {response.status_code}")
+        return f"{len(response.data)} bytes" if response.status_code == 200 else "another worker"
+
+    return step
+
+
 def plan(server: Any | None = None) -> dict[str, list[Step]]:
     """Every step of each phase, in order (HTTP steps only when given the Flask server).
 
@@ -479,6 +496,7 @@ def plan(server: Any | None = None) -> dict[str, list[Step]]:
             *background[head:],
             Step("landscapes", _landscapes(server)),
             Step("gallery", _gallery(server)),
+            Step("gallery thumbnails", _thumbnails(server)),
             Step("training lane", _training_lane(server)),
         ]
     return {FIRST: first, BACKGROUND: background}

@@ -45,6 +45,7 @@ def init_api(server: Flask) -> None:
     import serving.api.regression  # SGD vs minibatch vs full batch on a regression
     import serving.api.session  # live sessions (serving/live/ keeps their records)
     import serving.api.skier  # the skier on a 1-D loss curve
+    import serving.api.thumbnails  # the home gallery's card pictures
     from serving.api import landscape  # noqa: F401  (each module registers its routes)
     from serving.response_cache import code_fingerprint
 

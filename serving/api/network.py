@@ -23,7 +23,8 @@ from flask import Response
 from components.network_payload import LandscapeArrays, landscape_container
 from playground import ConfigError, minibatch_slices, network_landscape, train
 from playground.loss_landscape import NetworkLandscape
-from playground.minibatch_slices import DEFAULT_BATCH
+from playground.minibatch_slices import DEFAULT_BATCH, MinibatchSlices
+from playground.run import PlaygroundRun
 from serving.api import (
     api,
     bad_request,
@@ -97,6 +98,19 @@ def settings_from_query(query: str) -> tuple[NetworkLandscapeSettings | None, st
 MINIBATCHES = 4  # minibatch slices drawn with a random slice (minibatches move the landscape)
 
 
+def page_minibatches(settings: NetworkLandscapeSettings, run: PlaygroundRun) -> MinibatchSlices:
+    """The slice as the page's ``MINIBATCHES`` minibatches see it: the config's own minibatch
+    size (20 for full batch), as many as four of them fit the data."""
+    config = settings.network.config
+    own = config.effective_batch_size
+    size = own if own < config.n_train else DEFAULT_BATCH
+    size = max(1, min(size, config.n_train // MINIBATCHES))
+    return minibatch_slices(
+        config, batch_size=size, n_batches=MINIBATCHES, span=settings.span, run=run,
+        include_biases=settings.include_biases, direction_seed=settings.direction_seed,
+    )  # fmt: skip
+
+
 def landscape_bytes(settings: NetworkLandscapeSettings) -> bytes:
     """The LVZ1 container of `settings`' landscape (the network trained here); with random
     directions also the slice as ``MINIBATCHES`` minibatches of the training set see it."""
@@ -105,14 +119,7 @@ def landscape_bytes(settings: NetworkLandscapeSettings) -> bytes:
     scape = network_landscape(config, run=run, **settings.engine_arguments())
     arrays = landscape_arrays(scape, settings.direction_seed)
     if settings.random:
-        # the config's own minibatch (20 for full batch), as many as four of them fit the data
-        own = config.effective_batch_size
-        size = own if own < config.n_train else DEFAULT_BATCH
-        size = max(1, min(size, config.n_train // MINIBATCHES))
-        batches = minibatch_slices(
-            config, batch_size=size, n_batches=MINIBATCHES, span=settings.span, run=run,
-            include_biases=settings.include_biases, direction_seed=settings.direction_seed,
-        )  # fmt: skip
+        batches = page_minibatches(settings, run)
         arrays = replace(
             arrays,
             minibatch_loss=batches.batch_loss,
