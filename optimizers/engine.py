@@ -123,14 +123,23 @@ def gradient_noise(seed: int, steps: int) -> np.ndarray:
     return np.random.Generator(np.random.PCG64(seed)).standard_normal((steps, 2))
 
 
-@functools.lru_cache(maxsize=4096)
 def _hyper_row(config: OptimizerConfig) -> tuple[float, ...]:
     """The program's hyperparameter row (``HYPER_COLUMNS``): the rule's index, then every value
-    its update reads (``rules.row_values``); names it does not read hold a placeholder."""
+    its update reads (``rules.row_values``); names it does not read hold a placeholder.
+
+    The row holds neither the learning rate nor the schedule (those are ``step_inputs``), so it
+    is cached by rule and hyperparameters alone: a learning-rate change, the lab's commonest
+    edit, hits the cache."""
+    return _hyper_row_of(config.optimizer, tuple(sorted(config.hyperparams.items())))
+
+
+@functools.lru_cache(maxsize=4096)
+def _hyper_row_of(optimizer: str, hyperparams: tuple[tuple[str, float], ...]) -> tuple[float, ...]:
+    spec_defaults = {p.name: p.default for p in rules.get_rule(optimizer).rule_hyperparameters}
     values = dict.fromkeys(HYPER_COLUMNS, 0.5) | rules.row_values(
-        config.optimizer, config.resolved_hyperparams()
+        optimizer, spec_defaults | dict(hyperparams)
     )
-    values[HYPER_COLUMNS[RULE_COLUMN]] = float(RULE_IDS.index(config.optimizer))
+    values[HYPER_COLUMNS[RULE_COLUMN]] = float(RULE_IDS.index(optimizer))
     return tuple(values[name] for name in HYPER_COLUMNS)
 
 

@@ -182,9 +182,12 @@ def _simulate(
 
 
 _STATIC_ARGUMENTS = ("landscape_fns", "capacity", "branch_per_step")
+COMPILER_OPTIONS = {"xla_cpu_copy_insertion_use_region_analysis": True}
+"""XLA's region-based copy analysis: one fewer buffer copy per loop step (the loop counter's),
+~2 % per call; the same numbers (it only decides which buffers a step may overwrite)."""
 
 
-@functools.partial(jax.jit, static_argnames=_STATIC_ARGUMENTS)
+@functools.partial(jax.jit, static_argnames=_STATIC_ARGUMENTS, compiler_options=COMPILER_OPTIONS)
 def simulate(
     hyper: jax.Array,
     run: jax.Array,
@@ -207,7 +210,7 @@ def simulate(
     )
 
 
-@functools.partial(jax.jit, static_argnames=_STATIC_ARGUMENTS)
+@functools.partial(jax.jit, static_argnames=_STATIC_ARGUMENTS, compiler_options=COMPILER_OPTIONS)
 def simulate_single_landscape(
     hyper: jax.Array,
     run: jax.Array,
