@@ -1,8 +1,9 @@
 /*
  * Log-scale sliders for rates (components/log_slider.py): dragging one writes 10^position
  * into its typed box, throttled to one value per THROTTLE_MS (the box's first and last values
- * always sent), so the page follows the hand while a lecture hall's worth of drags stays
- * within the server's budget; typing in the box moves the slider.
+ * always sent; LossViz.throttle, core/throttle.js), so the page follows the hand while a
+ * lecture hall's worth of drags stays within the server's budget; typing in the box moves the
+ * slider.
  *
  *   <span data-log-for="<the box's Dash id>"> … <input type="range"> … </span>
  *
@@ -43,7 +44,7 @@
     return id ? document.getElementById(id) : null;
   }
 
-  const pending = new WeakMap(); // slider -> {timer, last}
+  const throttles = new WeakMap(); // slider -> its LossViz.throttle (core/throttle.js)
 
   function send(slider) {
     const id = targetId(slider);
@@ -55,19 +56,8 @@
   }
 
   function throttled(slider) {
-    const entry = pending.get(slider) || { timer: 0, last: 0 };
-    pending.set(slider, entry);
-    const wait = entry.last + THROTTLE_MS - performance.now();
-    if (wait <= 0) {
-      entry.last = performance.now();
-      send(slider);
-      return;
-    }
-    window.clearTimeout(entry.timer);
-    entry.timer = window.setTimeout(() => {
-      entry.last = performance.now();
-      send(slider);
-    }, wait);
+    if (!throttles.has(slider)) throttles.set(slider, LossViz.throttle(() => send(slider), THROTTLE_MS));
+    throttles.get(slider).call();
   }
 
   document.addEventListener("input", (event) => {

@@ -148,3 +148,20 @@
 
   adapter.linePaths = linePaths;
 })();
+
+/*
+ * Appended for the lab's start dot (assets/lab/plane_input.js, which drags it itself):
+ *   LossViz.plotlyAdapter.shapeElement(gd, index)   the SVG element Plotly drew for layout shape
+ *                                                    `index` (null if none); Plotly replaces it
+ *                                                    on every redraw, so ask again each time
+ */
+(function () {
+  "use strict";
+  const adapter = window.LossViz.plotlyAdapter;
+
+  function shapeElement(gd, index) {
+    return gd ? gd.querySelector(`.shapelayer [data-index="${Number(index)}"]`) : null;
+  }
+
+  adapter.shapeElement = shapeElement;
+})();

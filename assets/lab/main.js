@@ -112,8 +112,10 @@
       state.baseDrawn = null;
       state.surfaceDrawn = null;
     }
-    const scene = { landscape, rows: data.rows, runs, start: data.start, frame: shown };
     const graphs = { overlay: graph("lab-landscape"), surface: graph("lab-surface-paths"), cost: graph("lab-loss") };
+    // A run drawn while the start dot is dragged keeps the dot under the hand (lab/plane_input.js).
+    const held = LossViz.labPlaneInput.heldStart(graphs.overlay, data.start);
+    const scene = { landscape, rows: data.rows, runs, start: held || data.start, frame: shown };
     if (data.view === "surface") {
       const base = graph("lab-surface");
       const key = `${state.landscapeUrl}|${look}`;
@@ -130,7 +132,7 @@
         state.baseDrawn = base;
       }
       LossViz.labContour.drawOverlay(Plotly, graphs.overlay, scene);
-      LossViz.labPlaneInput.attach(graphs.overlay, () => state.landscape);
+      LossViz.labPlaneInput.attach(graphs.overlay, () => state.landscape, Plotly);
     }
     LossViz.labPlayback.load({ Plotly, runs, view: data.view, steps: data.steps, landscape, graphs, drawnFrame: shown });
     // The charts and the table once the new paths are on screen (a task of their own, after

@@ -4,7 +4,8 @@
  *   load(data)                   a new `lab-data` store: the address bar follows the settings
  *                                (no reload; the classroom keys hide= and present= stay), then
  *                                fetch and draw (assets/lab/main.js); the w₁, w₂ boxes show the start the
- *                                server settled on (a new landscape's own; "1.50" as "1.5").
+ *                                server settled on (a new landscape's own; "1.50" as "1.5"),
+ *                                except while the start dot is held (lab/plane_input.js).
  *                                One callback, not three: every clientside callback costs
  *                                Dash a pass over its callback graph.
  *   moveStart(click, drag)       a click on the plane or a drag of the red dot writes the new
@@ -22,8 +23,16 @@
   function load(data) {
     if (window.LossViz && window.LossViz.lab) window.LossViz.lab.load(data);
     syncUrl(data);
-    if (data && Array.isArray(data.start_text)) showStart(data.start_text);
+    if (data && Array.isArray(data.start_text) && !heldByHand(data)) showStart(data.start_text);
     return noUpdate();
+  }
+
+  /* The start dot is being dragged (or was just let go): its newest position is already in
+   * the boxes, and a run asked for earlier must not write an older one back. */
+  function heldByHand(data) {
+    const lab = window.LossViz && window.LossViz.lab;
+    const overlay = lab && document.getElementById("lab-landscape") ? lab.graph("lab-landscape") : null;
+    return Boolean(overlay && LossViz.labPlaneInput.heldStart(overlay, data.start));
   }
 
   /* Writes a start box only when its text differs: through Dash (set_props), so the controls

@@ -1,8 +1,11 @@
 /*
  * Pointer input on the 2-D landscape (the overlay, #lab-landscape):
  *   - a click on an empty spot starts the run there: `lab-click` store = {x, y, at};
- *   - dragging the red dot (layout shape 0, Plotly's shapePosition edit) reports the overlay's
- *     relayout data to the `lab-drag` store;
+ *   - dragging the red dot (layout shape 0) moves it under the pointer and, while it moves,
+ *     writes its position to the `lab-drag` store (as relayout data, "shapes[0].xanchor" /
+ *     "yanchor") at most once per DRAG_THROTTLE_MS (LossViz.throttle, core/throttle.js: the
+ *     first position at once, the release exactly where the dot was let go), so the paths
+ *     follow the hand at ≤ 5 server runs a second;
  *   - startOf(trigger, click, drag) reads the new start from either store (the dot's anchor, or
  *     its corners' centre), and startText(v) writes it as the w₁, w₂ boxes show it: rounded to
  *     three decimals ("1.25", "-2.5", "0"): a click is as precise as a pointer. The page's
@@ -11,12 +14,28 @@
  * Plotly reports clicks only on traces, so the plot area's drag surface is listened to directly
  * and pixels are converted to (w₁, w₂) (assets/core/plotly_adapter.js).
  *
- *   LossViz.labPlaneInput.attach(gd, landscapeOf)   once per overlay; landscapeOf() -> the
- *                                                   landscape on screen (or null)
+ * The dot's drag is this module's, not Plotly's: Plotly's own shape drag (edits.shapePosition,
+ * which still gives the dot its pointer events and "move" cursor) reports nothing until the
+ * release (no plotly_relayouting for shapes in plotly.js 4.1.1), and every redraw of the
+ * overlay (a new run arriving mid-drag) replaces the shape's element and so ends it. So a
+ * pointerdown on the dot is taken in the capture phase (Plotly's mousedown never starts), the
+ * pointer is followed on the window, the dot is moved with Plotly.relayout once per animation
+ * frame, and heldStart() tells the overlay's redraws where the hand holds it.
+ *
+ *   LossViz.labPlaneInput.attach(gd, landscapeOf, Plotly)   once per overlay; landscapeOf() ->
+ *                                                   the landscape on screen (or null)
+ *   LossViz.labPlaneInput.heldStart(gd, start)      [w₁, w₂] where the hand holds the dot (while
+ *                                                   dragging, then until a run from the release
+ *                                                   point is drawn, at most RELEASE_HOLD_MS), or
+ *                                                   null: draw `start`, the server's
  */
 (function () {
   "use strict";
   const LossViz = (window.LossViz = window.LossViz || {});
+  const DRAG_THROTTLE_MS = 200; // as the rate sliders (core/log_slider.js)
+  const DRAG_SLOP_PX = 3; // a press that moves less is not a drag
+  const RELEASE_HOLD_MS = 3000;
+  const drags = new WeakMap(); // overlay gd -> {held, releasedText, releasedUntil, ...}
 
   function setProps(id, props) {
     if (window.dash_clientside && window.dash_clientside.set_props) window.dash_clientside.set_props(id, props);
@@ -42,7 +61,7 @@
     return abs !== 0 && (abs < 1e-3 || abs >= 1e5) ? value.toExponential(3) : Number(value.toPrecision(4)).toString();
   }
 
-  function attach(gd, landscapeOf) {
+  function attach(gd, landscapeOf, Plotly) {
     if (!gd || gd._lossvizPlaneInput) return;
     gd._lossvizPlaneInput = true;
     gd.addEventListener("click", (event) => {
@@ -73,10 +92,128 @@
       const readout = document.getElementById("lab-cursor");
       if (readout) readout.textContent = "";
     });
-    gd.on("plotly_relayout", (update) => {
-      if (!update || !Object.keys(update).some((key) => key.startsWith("shapes[0]"))) return;
-      setProps("lab-drag", { data: { ...update, at: Date.now() } });
-    });
+    attachDrag(gd, Plotly);
+  }
+
+  /* (w₁, w₂) of a pixel position inside gd, clamped to the plot area. */
+  function clampedPoint(gd, px, py) {
+    const adapter = LossViz.plotlyAdapter;
+    const area = adapter.plotArea(gd);
+    const xa = adapter.axis(gd, "xaxis");
+    const ya = adapter.axis(gd, "yaxis");
+    if (!area || !xa || !ya) return null;
+    const x = Math.min(Math.max(px, area.left), area.left + area.width);
+    const y = Math.min(Math.max(py, area.top), area.top + area.height);
+    return [xa.fromPixel(x), ya.fromPixel(y)];
+  }
+
+  function sendDrag(point) {
+    setProps("lab-drag", { data: { "shapes[0].xanchor": point[0], "shapes[0].yanchor": point[1], at: Date.now() } });
+  }
+
+  function attachDrag(gd, Plotly) {
+    const state = { held: null, releasedText: null, releasedUntil: 0, sentText: null, frame: 0, drag: null };
+    drags.set(gd, state);
+    const throttle = LossViz.throttle((point) => {
+      const text = point.map(startText).join(",");
+      if (text === state.sentText) return; // the boxes show it already
+      state.sentText = text;
+      sendDrag(point);
+    }, DRAG_THROTTLE_MS);
+
+    function moveDot() {
+      state.frame = 0;
+      if (state.held && LossViz.plotlyAdapter.isDrawn(gd)) {
+        Plotly.relayout(gd, { "shapes[0].xanchor": state.held[0], "shapes[0].yanchor": state.held[1] });
+      }
+    }
+
+    function follow(event) {
+      const drag = state.drag;
+      if (!drag || event.pointerId !== drag.pointerId) return null;
+      const dx = event.clientX - drag.clientX;
+      const dy = event.clientY - drag.clientY;
+      if (!drag.moved && Math.hypot(dx, dy) < DRAG_SLOP_PX) return null;
+      drag.moved = true;
+      const point = clampedPoint(gd, drag.px + dx, drag.py + dy);
+      if (!point) return null;
+      state.held = point;
+      if (!state.frame) state.frame = window.requestAnimationFrame(moveDot);
+      return point;
+    }
+
+    function onMove(event) {
+      const point = follow(event);
+      if (point) throttle.call(point);
+    }
+
+    function onUp(event) {
+      const drag = state.drag;
+      if (!drag || event.pointerId !== drag.pointerId) return;
+      if (event.type === "pointerup") follow(event);
+      stopListening();
+      state.drag = null;
+      if (!drag.moved || !state.held) return;
+      const point = state.held;
+      throttle.cancel();
+      throttle.call(point); // the release, at once: exactly where the dot was let go
+      throttle.flush();
+      state.releasedText = point.map(startText);
+      state.releasedUntil = performance.now() + RELEASE_HOLD_MS;
+      window.cancelAnimationFrame(state.frame);
+      moveDot();
+    }
+
+    function stopListening() {
+      window.removeEventListener("pointermove", onMove, true);
+      window.removeEventListener("pointerup", onUp, true);
+      window.removeEventListener("pointercancel", onUp, true);
+    }
+
+    function onDotDown(event) {
+      const adapter = LossViz.plotlyAdapter;
+      const dot = adapter.shapeElement(gd, 0);
+      if (!dot || !(event.target === dot || dot.contains(event.target))) return false;
+      event.stopPropagation(); // Plotly's own shape drag never starts
+      if (event.type !== "pointerdown") return true;
+      event.preventDefault(); // no mousedown, no text selection
+      if (event.button !== 0 || state.drag) return true;
+      const shape = gd.layout && gd.layout.shapes && gd.layout.shapes[0];
+      const xa = adapter.axis(gd, "xaxis");
+      const ya = adapter.axis(gd, "yaxis");
+      if (!shape || !xa || !ya) return true;
+      state.drag = {
+        pointerId: event.pointerId,
+        clientX: event.clientX,
+        clientY: event.clientY,
+        px: xa.toPixel(Number(shape.xanchor)), // the dot's centre (the pointer may hold it off-centre)
+        py: ya.toPixel(Number(shape.yanchor)),
+        moved: false,
+      };
+      state.sentText = [shape.xanchor, shape.yanchor].map(Number).map(startText).join(",");
+      window.addEventListener("pointermove", onMove, true);
+      window.addEventListener("pointerup", onUp, true);
+      window.addEventListener("pointercancel", onUp, true);
+      return true;
+    }
+
+    gd.addEventListener("pointerdown", onDotDown, true);
+    gd.addEventListener("mousedown", onDotDown, true);
+    gd.addEventListener("touchstart", onDotDown, { capture: true, passive: true });
+  }
+
+  /* Where the hand holds the dot, or null (draw the server's `start`). */
+  function heldStart(gd, start) {
+    const state = gd ? drags.get(gd) : null;
+    if (!state || !state.held) return null;
+    if (state.drag) return state.held;
+    const drawn = Array.isArray(start) ? start.map(Number).map(startText) : [];
+    const done = state.releasedText && drawn.join(",") === state.releasedText.join(",");
+    if (done || performance.now() > state.releasedUntil) {
+      state.held = null;
+      return null;
+    }
+    return state.held;
   }
 
   function finitePoint(x, y) {
@@ -104,5 +241,5 @@
     return String(rounded === 0 ? 0 : rounded);
   }
 
-  LossViz.labPlaneInput = { attach, planePoint, formatCost, startOf, startText };
+  LossViz.labPlaneInput = { attach, heldStart, planePoint, formatCost, startOf, startText, DRAG_THROTTLE_MS };
 })();
